@@ -1,0 +1,7 @@
+"""Fork of oscar.apps.partner: a partner is a grower, with a public profile.
+
+Forked because the grower profile (description, location, region,
+certifications, logo) belongs on the Partner row itself: every product card,
+search document and payout reads it, and a separate profile table would cost
+a join or a query on each of them.
+"""
