@@ -1,0 +1,61 @@
+"""manage.py load_demo: load the demo content in content/ into the database.
+
+Safe to run twice: every loader matches what is there by natural keys and
+updates it in place, so a second run creates nothing new.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from storefront.demo.loaders.catalogue import DemoDataError, load_catalogue
+from storefront.demo.loaders.pages import load_pages
+from storefront.demo.loaders.users import load_users
+
+
+class Command(BaseCommand):
+    help = "Load the demo growers, catalogue, pages, partner site and users from content/."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--content-dir", default=str(settings.BASE_DIR / "content"))
+
+    def handle(self, *args, **options):
+        from pathlib import Path
+
+        content_dir = Path(options["content_dir"])
+        if not content_dir.is_dir():
+            raise CommandError(f"No content folder at {content_dir}.")
+        started = time.perf_counter()
+        totals = {}
+
+        def progress(message):
+            self.stdout.write(message)
+
+        steps = [("catalogue", lambda: load_catalogue(content_dir, progress)),
+                 ("pages", lambda: load_pages(content_dir, progress))]
+        try:
+            from storefront.themes.demo import load_partner_site
+        except ImportError:
+            load_partner_site = None
+        if load_partner_site is not None:
+            steps.append(("partner site", lambda: load_partner_site(content_dir, progress)))
+        steps.append(("users", lambda: load_users(self.seller_partner_codes(), progress)))
+
+        for name, step in steps:
+            self.stdout.write(self.style.MIGRATE_HEADING(f"Loading {name}"))
+            try:
+                with transaction.atomic():
+                    totals.update(step() or {})
+            except DemoDataError as exc:
+                raise CommandError(str(exc)) from None
+        summary = ", ".join(f"{value} {key}" for key, value in totals.items())
+        self.stdout.write(self.style.SUCCESS(f"Demo content loaded in {time.perf_counter() - started:.1f} s: {summary}"))
+
+    @staticmethod
+    def seller_partner_codes():
+        from oscar.core.loading import get_model
+
+        Partner = get_model("partner", "Partner")
+        return list(Partner.objects.order_by("pk").values_list("code", flat=True)[:2])

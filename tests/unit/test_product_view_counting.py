@@ -1,0 +1,45 @@
+"""A product page view writes nothing to the database; views are counted in
+the cache and folded into Oscar's ProductRecord by a task."""
+
+import pytest
+from oscar.core.loading import get_model
+
+from storefront.commerce.tasks import flush_product_views
+from tests.factories import create_grower, create_listed_product
+
+ProductRecord = get_model("analytics", "ProductRecord")
+
+pytestmark = pytest.mark.django_db
+
+
+def test_viewing_a_product_does_not_write(client, django_assert_num_queries, django_capture_on_commit_callbacks):
+    product = create_listed_product(create_grower("Green Vault Farms"), "Pea shoots")
+    client.get(product.get_absolute_url())  # warm caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(product.get_absolute_url())
+    assert response.status_code == 200
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
+    assert not ProductRecord.objects.exists()
+
+
+def test_flushing_moves_counts_into_product_records(client):
+    grower = create_grower("Green Vault Farms")
+    peas = create_listed_product(grower, "Pea shoots")
+    radish = create_listed_product(grower, "Radish shoots")
+    for _ in range(3):
+        client.get(peas.get_absolute_url())
+    client.get(radish.get_absolute_url())
+
+    assert flush_product_views() == 4
+    assert ProductRecord.objects.get(product=peas).num_views == 3
+    assert ProductRecord.objects.get(product=radish).num_views == 1
+
+    # A second flush with no new views changes nothing; new views add up.
+    assert flush_product_views() == 0
+    client.get(peas.get_absolute_url())
+    assert flush_product_views() == 1
+    assert ProductRecord.objects.get(product=peas).num_views == 4
