@@ -41,6 +41,8 @@ def worker(tmp_path):
         "CELERY_RESULT_BACKEND": broker,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
         "STOREFRONT_VAR_DIR": str(tmp_path),
+        # the checkout these tests live in, not whichever copy is installed
+        "PYTHONPATH": os.pathsep.join(str(ROOT / folder) for folder in ("site", "plugins")),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "storefront", "worker", "--pool", "solo", "--loglevel", "warning",

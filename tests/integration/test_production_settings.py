@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def manage(*args, **env_overrides):
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}}
     env.update(DJANGO_SETTINGS_MODULE="storefront.settings.production", **env_overrides)
+    # the checkout these tests live in, not whichever copy is installed
+    env["PYTHONPATH"] = os.pathsep.join(str(ROOT / folder) for folder in ("site", "plugins"))
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
