@@ -6,3 +6,8 @@ class CmsConfig(AppConfig):
 
     name = "storefront.cms"
     label = "cms"
+    default_auto_field = "django.db.models.AutoField"
+
+    def ready(self):
+        # Connects the signal handlers that drop cached navigation when it changes.
+        from . import navigation  # noqa: F401
