@@ -1,0 +1,180 @@
+"""Commerce blocks show live catalogue data (price, image, link) with a query count that does not grow."""
+
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from oscar.core.loading import get_model
+from oscar.test.factories import CategoryFactory, create_product, create_product_image
+from PIL import Image
+
+from storefront.cms import factories
+
+pytestmark = pytest.mark.django_db
+
+Category = get_model("catalogue", "Category")
+ProductCategory = get_model("catalogue", "ProductCategory")
+
+# The whole page: Wagtail routing and site lookup, the session and basket of
+# Oscar's middleware, the header's category menu and the commerce block. The
+# same bound holds for 1 and for 10 products, which is the point.
+MAX_QUERIES = 16
+
+
+def _png(name):
+    buffer = BytesIO()
+    Image.new("RGB", (60, 40), "#5a8f3c").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def _products(count, category=None):
+    products = []
+    for number in range(count):
+        product = create_product(title=f"Basil bunch {number}", price=Decimal("2.50") + number, num_in_stock=10)
+        create_product_image(product=product, original=_png(f"basil-{number}.png"))
+        if category is not None:
+            ProductCategory.objects.create(product=product, category=category)
+        products.append(product)
+    return products
+
+
+def _page_with(home, block_type, value):
+    return factories.create_landing_page(home, title="Shop picks", slug="picks", body=[(block_type, value)])
+
+
+@pytest.fixture
+def home():
+    return factories.create_home_page()
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_featured_products_show_price_image_and_link_with_flat_queries(
+    client, home, count, django_assert_max_num_queries
+):
+    products = _products(count)
+    _page_with(home, "featured_products", {"heading": "This week", "intro": "", "products": [p.pk for p in products]})
+
+    client.get("/picks/")  # warm the per-process caches (content types, site root paths)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get("/picks/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="product-card"') == count
+    for product in products:
+        assert product.title in html
+        assert f'href="{product.get_absolute_url()}"' in html
+        assert product.primary_image().original.url in html
+    assert "£2.50" in html
+
+
+def test_featured_products_keep_the_editors_order_and_skip_hidden_and_deleted_products(client, home):
+    first, second, hidden, deleted = _products(4)
+    hidden.is_public = False
+    hidden.save()
+    deleted_pk = deleted.pk
+    deleted.delete()
+    _page_with(home, "featured_products", {"heading": "", "intro": "",
+                                           "products": [second.pk, hidden.pk, deleted_pk, first.pk]})
+
+    html = client.get("/picks/").content.decode()
+    assert html.count('class="product-card"') == 2
+    assert html.index("Basil bunch 1") < html.index("Basil bunch 0")
+    assert "Basil bunch 2" not in html
+
+
+def test_commerce_blocks_render_nothing_when_the_catalogue_is_empty(client, home):
+    factories.create_landing_page(home, title="Shop picks", slug="picks", body=[
+        ("featured_products", {"heading": "Picks", "intro": "", "products": [9999]}),
+        ("category_grid", {"heading": "Categories", "categories": []}),
+        ("newest_products", {"heading": "Newest", "category": None, "count": 4}),
+    ])
+    response = client.get("/picks/")
+    assert response.status_code == 200
+    assert b"product-card" not in response.content
+    assert b"category-card" not in response.content
+
+
+def test_category_grid_shows_chosen_categories_with_their_shop_urls(client, home):
+    veg = CategoryFactory(name="Vegetables")
+    leaves = veg.add_child(name="Salad leaves", slug="salad-leaves")
+    herbs = CategoryFactory(name="Herbs")
+    _page_with(home, "category_grid", {"heading": "Shop by category", "categories": [leaves.pk, herbs.pk]})
+
+    response = client.get("/picks/")
+    links = [(a["href"], a.select_one(".category-card__name").text) for a in _soup(response).select("a.category-card")]
+    assert links == [(leaves.get_absolute_url(), "Salad leaves"), (herbs.get_absolute_url(), "Herbs")]
+
+
+def test_empty_category_grid_shows_the_top_level_categories(client, home):
+    veg = CategoryFactory(name="Vegetables")
+    veg.add_child(name="Salad leaves", slug="salad-leaves")
+    CategoryFactory(name="Herbs")
+    _page_with(home, "category_grid", {"heading": "", "categories": []})
+
+    names = [n.text for n in _soup(client.get("/picks/")).select(".category-card__name")]
+    assert names == ["Vegetables", "Herbs"]
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_newest_products_of_a_category_with_flat_queries(client, home, count, django_assert_max_num_queries):
+    herbs = CategoryFactory(name="Herbs")
+    products = _products(count, category=herbs)
+    _products(2)  # not in the category
+    _page_with(home, "newest_products", {"heading": "Just harvested", "category": herbs.pk, "count": 24})
+
+    client.get("/picks/")
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get("/picks/")
+    cards = _soup(response).select(".product-card__title")
+    assert [c.text for c in cards] == [p.title for p in reversed(products)]
+    assert _soup(response).select_one(".section-head__more")["href"] == herbs.get_absolute_url()
+
+
+def test_newest_products_include_subcategories_and_respect_the_count(client, home):
+    veg = CategoryFactory(name="Vegetables")
+    leaves = veg.add_child(name="Salad leaves", slug="salad-leaves")
+    _products(2, category=veg)
+    newest = _products(1, category=leaves)
+    _page_with(home, "newest_products", {"heading": "", "category": veg.pk, "count": 2})
+
+    titles = [c.text for c in _soup(client.get("/picks/")).select(".product-card__title")]
+    assert len(titles) == 2
+    assert titles[0] == newest[0].title
+
+
+def test_product_chooser_lists_and_searches_browsable_products(client, home):
+    admin = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+    client.force_login(admin)
+    basil, chard = create_product(title="Genovese basil"), create_product(title="Rainbow chard")
+    child = create_product(title="Basil 50 g", parent=basil)
+
+    response = client.get("/admin/cms/choose-product/")
+    assert response.status_code == 200
+    html = response.json()["html"]
+    assert "Genovese basil" in html and "Rainbow chard" in html
+    assert child.title not in html
+
+    results = client.get("/admin/cms/choose-product/results/", {"q": "basil"}).content.decode()
+    assert "Genovese basil" in results and "Rainbow chard" not in results
+
+    chosen = client.get(f"/admin/cms/choose-product/chosen/{chard.pk}/").json()
+    assert chosen["result"]["id"] == str(chard.pk)
+
+
+def test_category_chooser_searches_by_name(client, home):
+    admin = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+    client.force_login(admin)
+    CategoryFactory(name="Herbs")
+    CategoryFactory(name="Microgreens")
+
+    results = client.get("/admin/cms/choose-category/results/", {"q": "micro"}).content.decode()
+    assert "Microgreens" in results and "Herbs" not in results
+
+
+def _soup(response):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(response.content, "html.parser")
