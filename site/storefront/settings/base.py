@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "oscar.apps.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
-    "oscar.apps.search.apps.SearchConfig",
+    "storefront.search.apps.SearchConfig",  # fork of oscar.apps.search: own backends, facets, saved searches
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
     "oscar.apps.dashboard.apps.DashboardConfig",
@@ -192,15 +192,60 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "flush-product-views": {"task": "storefront.commerce.tasks.flush_product_views", "schedule": 300.0},
+    # Saved-search alerts go out once a day (a day's new products in one email).
+    "send-saved-search-alerts": {"task": "storefront.search.tasks.send_saved_search_alerts", "schedule": 86400.0},
 }
 
-# Search (django-haystack). The embedded default needs no server.
-HAYSTACK_CONNECTIONS = {
-    "default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"},
-}
+# Search (django-haystack). The embedded default needs no server: documents live
+# in the database and are queried in memory (storefront.search.backends.embedded).
+# With ELASTICSEARCH_URL set, Elasticsearch 8/9 serves search instead.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
+if ELASTICSEARCH_URL:
+    HAYSTACK_CONNECTIONS = {
+        "default": {
+            "ENGINE": "storefront.search.backends.elasticsearch.ElasticsearchEngine",
+            "URL": ELASTICSEARCH_URL,
+            "INDEX_NAME": env_str("ELASTICSEARCH_INDEX", "storefront-products"),
+            "TIMEOUT": env_int("ELASTICSEARCH_TIMEOUT", 5),
+        },
+    }
+else:
+    HAYSTACK_CONNECTIONS = {
+        "default": {
+            "ENGINE": "storefront.search.backends.embedded.EmbeddedEngine",
+            # Seconds a process may serve its in-memory snapshot before it looks
+            # for index changes written by other processes.
+            "REFRESH_INTERVAL": float(env_str("SEARCH_REFRESH_INTERVAL", "1.0")),
+        },
+    }
 # Index updates never run inside a request: they are queued as tasks.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
+# The search box's facets (storefront.search.facets reads this). Field facets
+# count index values; query facets are ranges on a numeric field.
+OSCAR_SEARCH_FACETS = {
+    "fields": {
+        "category": {"name": _("Category"), "field": "category"},
+        "product_class": {"name": _("Type"), "field": "product_class"},
+        "grower": {"name": _("Grower"), "field": "grower"},
+        "region": {"name": _("Region"), "field": "region"},
+        "certification": {"name": _("Certification"), "field": "certification"},
+        "growing_method": {"name": _("Growing method"), "field": "growing_method"},
+        "availability": {"name": _("Availability"), "field": "availability"},
+    },
+    "queries": {
+        "price_range": {
+            "name": _("Price range"),
+            "field": "price",
+            "queries": [
+                (_("Under £5"), "[* TO 5]"),
+                (_("£5 to £10"), "[5 TO 10]"),
+                (_("£10 to £25"), "[10 TO 25]"),
+                (_("£25 to £50"), "[25 TO 50]"),
+                (_("£50 and over"), "[50 TO *]"),
+            ],
+        },
+    },
+}
 
 # django-oscar
 OSCAR_SHOP_NAME = "Grown Indoors"

@@ -1,0 +1,1 @@
+"""Search backends: embedded (the default, no server) and Elasticsearch 8/9."""
