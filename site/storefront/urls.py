@@ -9,12 +9,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from storefront.ops.views import healthz
+from storefront.payments.webhooks import stripe_webhook
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
+    path("shop/dashboard/payouts/", include("storefront.payments.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
 ]
 

@@ -24,7 +24,7 @@ def send_order_placed_email(self, order_id):
     that the email went out; a retried or duplicated task sees it and stops.
     """
     Order = get_model("order", "Order")
-    CommunicationEvent = get_model("communication", "CommunicationEvent")
+    CommunicationEvent = get_model("order", "CommunicationEvent")
     CommunicationEventType = get_model("communication", "CommunicationEventType")
     OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 

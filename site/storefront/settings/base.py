@@ -11,6 +11,8 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F401,F403  (every OSCAR_* default, in one place)
 
+from storefront.payments.access import payouts_nav_access
+
 from .env import cache_from_env, database_from_env, email_from_env, env_bool, env_int, env_list, env_str
 
 # site/storefront/settings/base.py -> the repository root
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "storefront.commerce",
     "storefront.ops",
     "storefront.demo",
+    "storefront.payments.apps.PaymentsConfig",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -192,6 +195,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "flush-product-views": {"task": "storefront.commerce.tasks.flush_product_views", "schedule": 300.0},
+    "reconcile-payments": {"task": "storefront.payments.tasks.reconcile_payments", "schedule": 900.0},
     # Saved-search alerts go out once a day (a day's new products in one email).
     "send-saved-search-alerts": {"task": "storefront.search.tasks.send_saved_search_alerts", "schedule": 86400.0},
 }
@@ -256,6 +260,15 @@ OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = False
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "postcode", "country")
 OSCAR_PRODUCTS_PER_PAGE = 24
+# The payments dashboard: sellers' payouts and Stripe onboarding, staff's commission.
+OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
+    {
+        "label": _("Payouts"),
+        "icon": "fas fa-money-bill-wave",
+        "url_name": "storefront_payments:payouts",
+        "access_fn": payouts_nav_access,
+    },
+]
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = True
 
@@ -279,3 +292,32 @@ LOGGING = {
         "oscar": {"level": "WARNING"},
     },
 }
+
+# Stripe (storefront.payments). With no real secret key everything points at
+# the local Stripe-compatible server (localstripe; see storefront.payments.localserver)
+# so checkout works offline; set STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY to
+# real keys to use Stripe itself.
+STRIPE_LOCAL_SECRET_KEY = "sk_test_localstripe"
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", STRIPE_LOCAL_SECRET_KEY)
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "pk_test_localstripe")
+_stripe_default_base = (
+    "http://127.0.0.1:8420" if STRIPE_SECRET_KEY == STRIPE_LOCAL_SECRET_KEY else "https://api.stripe.com"
+)
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", _stripe_default_base).rstrip("/")
+# localstripe has no Connect API: tests point this at their stand-in.
+STRIPE_CONNECT_API_BASE = env_str("STRIPE_CONNECT_API_BASE", STRIPE_API_BASE).rstrip("/")
+STRIPE_LOCAL = env_bool("STRIPE_LOCAL", not STRIPE_API_BASE.startswith("https://api.stripe.com"))
+STRIPE_JS_URL = env_str(
+    "STRIPE_JS_URL", f"{STRIPE_API_BASE}/js.stripe.com/v3/" if STRIPE_LOCAL else "https://js.stripe.com/v3/"
+)
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_localstripe")
+STRIPE_WEBHOOK_TOLERANCE = env_int("STRIPE_WEBHOOK_TOLERANCE", 300)
+STRIPE_NETWORK_RETRIES = env_int("STRIPE_NETWORK_RETRIES", 2)
+STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 20)
+STRIPE_CONNECT_COUNTRY = env_str("STRIPE_CONNECT_COUNTRY", "GB")
+# The platform's commission on a grower's lines when the grower has no rate of their own.
+STOREFRONT_PLATFORM_COMMISSION_PERCENT = env_str("STOREFRONT_PLATFORM_COMMISSION_PERCENT", "10")
+# Products of growers whose Stripe account cannot receive payouts are not sold.
+STOREFRONT_REQUIRE_PAYABLE_SELLERS = env_bool("STOREFRONT_REQUIRE_PAYABLE_SELLERS", True)
+# Reconciliation leaves payments younger than this alone (a checkout may be in flight).
+STOREFRONT_RECONCILE_GRACE_SECONDS = env_int("STOREFRONT_RECONCILE_GRACE_SECONDS", 1800)
