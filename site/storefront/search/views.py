@@ -80,7 +80,7 @@ def search_cms_pages(query, limit=5):
 
 class BaseSearchView(View):
     form_class = SearchForm
-    template_name = "oscar/search/results.html"
+    template_name = "storefront/search/results.html"
     context_object_name = "results"
     unavailable_template = "storefront/search/unavailable.html"
 

@@ -1,0 +1,141 @@
+"""The search pages as a buyer uses them, through WebTest."""
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from haystack import connections
+from oscar.test.factories import UserFactory
+
+from storefront.search.backends.base import SearchUnavailable
+from storefront.search.indexing import rebuild
+from storefront.search.tasks import send_saved_search_alerts
+from storefront.search.testing import make_grower, make_produce
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = "/shop/search/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_index():
+    connections["default"].get_backend().refresh_interval = 0
+
+
+@pytest.fixture
+def catalogue():
+    leeds = make_grower("Aire Valley Greens", city="Leeds", region="Yorkshire", certifications="organic")
+    london = make_grower("Thames Vertical Farm", city="London", region="London", certifications="gap")
+    products = [
+        make_produce("Genovese Basil", leeds, price="4.50", pack_size_kg=10, category="Herbs"),
+        make_produce("Thai Basil", london, price="6.00", pack_size_kg=2, category="Herbs"),
+        make_produce("Cherry Tomatoes", leeds, price="12.00", product_class="Fruit", category="Fruit"),
+    ]
+    rebuild()
+    return products
+
+
+def product_titles(page):
+    return sorted(a.text.strip() for a in page.html.select(".search-products h3 a"))
+
+
+def test_a_query_shows_matching_products_with_facets(django_app, catalogue):
+    page = django_app.get(SEARCH, params={"q": "basil"})
+    assert page.status_code == 200
+    assert product_titles(page) == ["Genovese Basil", "Thai Basil"]
+    facets = page.html.select_one(".search-facets").text
+    assert "Yorkshire" in facets and "London" in facets
+
+
+def test_a_facet_link_narrows_results_and_can_be_bookmarked(django_app, catalogue):
+    page = django_app.get(SEARCH, params={"q": "basil"})
+    link = next(a for a in page.html.select(".search-facets a") if a.text.strip() == "Yorkshire")
+    narrowed = django_app.get(link["href"])
+    assert product_titles(narrowed) == ["Genovese Basil"]
+    assert parse_qs(urlparse(link["href"]).query)["selected_facets"] == ["region:Yorkshire"]
+    # the same URL, opened fresh, gives the same page
+    assert product_titles(django_app.get(link["href"])) == ["Genovese Basil"]
+
+
+def test_a_place_and_radius_limit_growers_and_show_distance(django_app, catalogue):
+    page = django_app.get(SEARCH, params={"location": "LS1 4AP", "radius": "50", "sort_by": "distance"})
+    assert product_titles(page) == ["Cherry Tomatoes", "Genovese Basil"]
+    distances = [p.text for p in page.html.select(".search-distance")]
+    assert len(distances) == 2 and all("km away" in d for d in distances)
+
+
+def test_browser_coordinates_work_like_a_place(django_app, catalogue):
+    page = django_app.get(SEARCH, params={"lat": "51.5", "lon": "-0.12", "radius": "25"})
+    assert product_titles(page) == ["Thai Basil"]
+
+
+def test_an_unknown_place_gives_a_message_not_an_error(django_app, catalogue):
+    page = django_app.get(SEARCH, params={"q": "basil", "location": "Atlantis", "radius": "10"})
+    assert page.status_code == 200
+    assert "We don't know the place" in page.html.select_one(".search-errors").text
+    assert product_titles(page) == ["Genovese Basil", "Thai Basil"]
+
+
+def test_an_empty_query_lists_the_catalogue_with_the_same_facets(django_app, catalogue):
+    page = django_app.get(SEARCH)
+    assert len(product_titles(page)) == 3
+    assert "Price range" in page.html.select_one(".search-facets").text
+    browse = django_app.get(reverse("catalogue:index"), params={"selected_facets": "product_class:Fruit"})
+    assert browse.status_code == 200
+    assert "Cherry Tomatoes" in browse.text and "Genovese Basil" not in browse.text
+
+
+def test_minimum_pack_size(django_app, catalogue):
+    assert product_titles(django_app.get(SEARCH, params={"q": "basil", "min_kg": "10"})) == ["Genovese Basil"]
+
+
+def test_autocomplete_answers_with_titles_and_links(django_app, catalogue):
+    data = django_app.get(reverse("search:autocomplete"), params={"q": "cherry to"}).json
+    assert [s["title"] for s in data["suggestions"]] == ["Cherry Tomatoes"]
+    assert data["suggestions"][0]["url"].startswith("/shop/catalogue/")
+
+
+def test_cms_pages_have_their_own_section(django_app, catalogue):
+    from wagtail.models import Page
+
+    root = Page.objects.get(depth=1)
+    home = root.get_children().first() or root.add_child(instance=Page(title="Home", slug="home"))
+    home.add_child(instance=Page(title="How we grow basil indoors", slug="grow-basil"))
+    page = django_app.get(SEARCH, params={"q": "basil"})
+    section = page.html.select_one(".search-pages")
+    assert section is not None and "How we grow basil indoors" in section.text
+
+
+def test_search_down_gives_an_unavailable_page_and_healthz_says_so(django_app, catalogue, monkeypatch):
+    backend = connections["default"].get_backend()
+
+    def down(*args, **kwargs):
+        raise SearchUnavailable("connection refused")
+
+    monkeypatch.setattr(backend, "execute", down)
+    monkeypatch.setattr(backend, "ping", down)
+    page = django_app.get(SEARCH, params={"q": "basil"}, status=503)
+    assert "Search is unavailable" in page.text
+    health = django_app.get("/healthz", status=503).json
+    assert health["checks"]["search"]["ok"] is False
+    assert health["checks"]["database"]["ok"] is True
+
+
+def test_saved_search_emails_new_matches_once(django_app, catalogue):
+    user = UserFactory(email="chef@example.com")
+    page = django_app.get(SEARCH, params={"q": "basil", "min_kg": "5", "location": "Leeds", "radius": "50"}, user=user)
+    form = next(f for f in page.forms.values() if f.action == reverse("search:saved-add"))
+    saved_list = form.submit(user=user).follow(user=user)
+    assert "basil, at least 5 kg, within 50 km of Leeds" in saved_list.text
+
+    assert send_saved_search_alerts.delay().get()["sent"] == 0  # nothing new since it was saved
+    grower = make_grower("Kirkstall Herbs", city="Leeds", region="Yorkshire")
+    make_produce("Lemon Basil", grower, price="7.00", pack_size_kg=6)
+    make_produce("Far Away Basil", make_grower("Soho Roof", city="London"), pack_size_kg=20)
+    rebuild()
+    result = send_saved_search_alerts.delay().get()
+    assert result["sent"] == 1
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["chef@example.com"]
+    assert "Lemon Basil" in mail.outbox[0].body and "Far Away Basil" not in mail.outbox[0].body
+    assert send_saved_search_alerts.delay().get()["sent"] == 0  # not sent twice
