@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "storefront.cms",
     "storefront.commerce",
     "storefront.ops",
+    "storefront.security",
     "storefront.demo",
     "storefront.payments.apps.PaymentsConfig",
     # Wagtail
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
+    "csp",
     "widget_tweaks",
     "haystack",
     "treebeard",
@@ -111,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
+    "storefront.security.ratelimit.RateLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -321,3 +325,54 @@ STOREFRONT_PLATFORM_COMMISSION_PERCENT = env_str("STOREFRONT_PLATFORM_COMMISSION
 STOREFRONT_REQUIRE_PAYABLE_SELLERS = env_bool("STOREFRONT_REQUIRE_PAYABLE_SELLERS", True)
 # Reconciliation leaves payments younger than this alone (a checkout may be in flight).
 STOREFRONT_RECONCILE_GRACE_SECONDS = env_int("STOREFRONT_RECONCILE_GRACE_SECONDS", 1800)
+
+# Abuse limits (storefront.security.ratelimit): rate "N/[k]unit", unit s, m, h or d.
+STOREFRONT_TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)  # proxies in front that append X-Forwarded-For
+STOREFRONT_RATE_LIMITS = {
+    "login": {
+        "url_names": ["customer:login", "wagtailadmin_login", "admin:login"],
+        "rate": env_str("RATE_LIMIT_LOGIN", "10/5m"),
+        "keys": ["ip", "account"],
+        "account_fields": ["login-username", "username"],
+    },
+    "password_reset": {
+        "url_names": ["password-reset", "wagtailadmin_password_reset"],
+        "rate": env_str("RATE_LIMIT_PASSWORD_RESET", "5/h"),
+        "keys": ["ip", "account"],
+        "account_fields": ["email"],
+    },
+    "payment": {
+        "url_names": ["checkout:payment-details", "checkout:preview"],
+        "rate": env_str("RATE_LIMIT_PAYMENT", "10/10m"),
+        "keys": ["basket", "ip"],
+    },
+    "search": {
+        "url_names": ["search:search", "search:autocomplete"],
+        "methods": ["GET"],
+        "rate": env_str("RATE_LIMIT_SEARCH", "120/m"),
+        "keys": ["ip"],
+    },
+}
+
+# Security headers. Stripe.js is loaded from its own origin (or from the local
+# Stripe-compatible server in the demo); Oscar's and Wagtail's templates use
+# inline scripts and styles, so those are allowed from this site only.
+STRIPE_JS_ORIGINS = env_list("STRIPE_JS_ORIGINS", ["https://js.stripe.com"])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'", *STRIPE_JS_ORIGINS],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'", "https://api.stripe.com", *STRIPE_JS_ORIGINS],
+        "frame-src": ["'self'", "https://js.stripe.com", "https://hooks.stripe.com", *STRIPE_JS_ORIGINS],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
