@@ -2,6 +2,8 @@
 
 import pytest
 
+pytest_plugins = ["tests.plugin_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):

@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from storefront.ops.views import healthz
+from storefront.plugins.urls import plugin_urlpatterns
 from storefront.payments.webhooks import stripe_webhook
 
 urlpatterns = [
@@ -25,6 +26,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Plugins' own pages, at /plugins/<plugin id>/ (before Wagtail's catch-all).
+urlpatterns += plugin_urlpatterns()
 
 # Wagtail's catch-all comes last: every other path is a CMS page.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -13,6 +13,9 @@ from oscar.defaults import *  # noqa: F401,F403  (every OSCAR_* default, in one 
 
 from storefront.payments.access import payouts_nav_access
 
+from storefront.plugins.discovery import plugin_apps
+from storefront.themes.manifest import theme_static_dirs
+
 from .env import cache_from_env, database_from_env, email_from_env, env_bool, env_int, env_list, env_str
 
 # site/storefront/settings/base.py -> the repository root
@@ -37,6 +40,8 @@ INSTALLED_APPS = [
     "storefront.ops",
     "storefront.security",
     "storefront.demo",
+    "storefront.plugins.apps.PluginHostConfig",
+    "storefront.themes.apps.ThemesConfig",
     "storefront.payments.apps.PaymentsConfig",
     # Wagtail
     "wagtail.contrib.forms",
@@ -102,12 +107,32 @@ INSTALLED_APPS = [
     "django_tables2",
 ]
 
+# Plugins (storefront.plugins): installed through the "storefront.plugins"
+# entry-point group; a plugin listed here is off everywhere and its app is not
+# loaded. Per-site switches and configuration live in the database.
+STOREFRONT_PLUGINS_DISABLED = env_list("STOREFRONT_PLUGINS_DISABLED", [])
+# Enabled plugins that are Django apps come after the core apps.
+INSTALLED_APPS += plugin_apps(STOREFRONT_PLUGINS_DISABLED)
+# A display hook that fails this many times within the window is switched off
+# for the cooldown (per process), and shown as failing in the plugin list.
+STOREFRONT_PLUGIN_BREAKER_THRESHOLD = env_int("STOREFRONT_PLUGIN_BREAKER_THRESHOLD", 5)
+STOREFRONT_PLUGIN_BREAKER_WINDOW = env_int("STOREFRONT_PLUGIN_BREAKER_WINDOW", 60)
+STOREFRONT_PLUGIN_BREAKER_COOLDOWN = env_int("STOREFRONT_PLUGIN_BREAKER_COOLDOWN", 300)
+
+# White-label themes (storefront.themes): folders searched in order, so a
+# deployment's own themes directory can replace a bundled theme of the same name.
+STOREFRONT_THEME_DIRS = [Path(p) for p in env_list("STOREFRONT_THEME_DIRS", [])] + [BASE_DIR / "themes"]
+STOREFRONT_DEFAULT_THEME = env_str("STOREFRONT_DEFAULT_THEME", "grown")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Wagtail Site -> enabled plugins, then theme (see storefront.plugins, storefront.themes)
+    "storefront.plugins.middleware.PluginScopeMiddleware",
+    "storefront.themes.middleware.ThemeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -125,8 +150,21 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [PROJECT_DIR / "templates"],
-        "APP_DIRS": True,
+        # The site's theme first, then plugins' templates, then the core; the
+        # cache is keyed by theme (storefront.themes.loader).
+        "APP_DIRS": False,
         "OPTIONS": {
+            "loaders": [
+                (
+                    "storefront.themes.loader.CachedThemeLoader",
+                    [
+                        "storefront.themes.loader.ThemeLoader",
+                        "storefront.plugins.loader.PluginTemplateLoader",
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
@@ -140,6 +178,8 @@ TEMPLATES = [
                 "oscar.apps.checkout.context_processors.checkout",
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
+                "storefront.themes.context_processors.theme",
+                "storefront.plugins.context_processors.plugin_context",
             ],
         },
     },
@@ -174,6 +214,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
+# Each theme's static/ is served and collected under themes/<name>/.
+STATICFILES_DIRS += theme_static_dirs(STOREFRONT_THEME_DIRS)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {

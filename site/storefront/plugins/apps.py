@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+
+
+class PluginHostConfig(AppConfig):
+    """The plugin host: loads plugins at start, reports problems, wires start-up hooks."""
+
+    name = "storefront.plugins"
+    label = "plugin_host"
+    verbose_name = "Plugins"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        import logging
+
+        from django.db.models.signals import post_delete, post_save
+
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .dashboard import add_dashboard_navigation
+        from .host import get_host
+        from .models import PluginSetting
+
+        host = get_host()
+        for problem in host.problems:
+            logging.getLogger("storefront.plugins").log(
+                logging.ERROR if problem.level == "error" else logging.WARNING,
+                "Plugin %s: %s", problem.plugin_id, problem.message,
+            )
+        add_dashboard_navigation(host)
+        post_save.connect(_forget_site, sender=PluginSetting, dispatch_uid="plugin-host-forget-site-save")
+        post_delete.connect(_forget_site, sender=PluginSetting, dispatch_uid="plugin-host-forget-site-delete")
+
+
+def _forget_site(sender, instance, **kwargs):
+    from .enablement import forget_site
+
+    forget_site(instance.site_id)

@@ -1,0 +1,22 @@
+"""Product badges from every enabled plugin, computed for a whole page of products at once."""
+
+from .host import get_host
+
+
+def badges_for(products, scope=None, host=None):
+    """``{product.pk: [Badge, ...]}`` for every product given (empty list when none)."""
+    products = [p for p in products if p is not None]
+    merged = {product.pk: [] for product in products}
+    if not products:
+        return merged
+    for plugin_id, result in (host or get_host()).call_with_ids("storefront_product_badges", scope=scope, products=products):
+        for pk, badges in result.items():
+            if pk in merged:
+                merged[pk].extend(badge if badge.plugin else _with_plugin(badge, plugin_id) for badge in badges)
+    return merged
+
+
+def _with_plugin(badge, plugin_id):
+    from dataclasses import replace
+
+    return replace(badge, plugin=plugin_id)
