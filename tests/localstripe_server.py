@@ -45,7 +45,7 @@ def connect_standin_server():
 
 @pytest.fixture
 def connect_standin(connect_standin_server):
-    connect_standin_server.requests.clear()
+    connect_standin_server.reset()
     return connect_standin_server
 
 

@@ -75,6 +75,14 @@ class ConnectStandin:
 
     # Steering from tests
 
+    def reset(self):
+        """Forget every object, idempotency key, failure and request (a test's clean start)."""
+        with self._lock:
+            for table in (self.accounts, self.transfers, self.reversals, self._idempotent):
+                table.clear()
+            self.requests.clear()
+            self._failures.clear()
+
     def complete_onboarding(self, account_id, *, charges=True, payouts=True):
         """What a grower finishing Stripe's Express onboarding does to their account."""
         with self._lock:

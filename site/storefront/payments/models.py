@@ -158,6 +158,10 @@ class Transfer(models.Model):
     commission_returned = models.PositiveBigIntegerField(default=0)
     refunded_gross = models.PositiveBigIntegerField(default=0)
     last_error = models.CharField(max_length=255, blank=True)
+    # Part of the idempotency key. Stripe replays a refused request's error for
+    # the same key, so a definite refusal moves to the next attempt; a network
+    # failure does not (the transfer may have been made).
+    attempt = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -244,15 +244,19 @@ def send_transfer(transfer_id):
                 destination=transfer.destination,
                 transfer_group=transfer.payment.transfer_group,
                 source_transaction=transfer.payment.charge_id,
-                idempotency_key=f"{transfer.idempotency_key}-{amount}",
+                idempotency_key=f"{transfer.idempotency_key}-{amount}-try-{transfer.attempt}",
                 metadata={"order": transfer.order.number, "partner": str(transfer.partner_id)},
             )
-        except gateway.GatewayError as exc:
+        except gateway.PaymentUnavailable as exc:
             transfer.status = Transfer.FAILED
             transfer.last_error = str(exc)[:255]
             transfer.save(update_fields=["status", "last_error", "destination", "updated_at"])
-            if isinstance(exc, gateway.PaymentUnavailable):
-                raise
+            raise
+        except gateway.GatewayError as exc:
+            transfer.status = Transfer.FAILED
+            transfer.last_error = str(exc)[:255]
+            transfer.attempt += 1
+            transfer.save(update_fields=["status", "last_error", "destination", "attempt", "updated_at"])
             return transfer.status
         transfer.transfer_id = result["id"]
         transfer.status = Transfer.PAID
