@@ -58,6 +58,7 @@ def rebuild(using="default", progress=None, chunk_size=CHUNK):
     backend.clear()
     done = 0
     for chunk in iter_chunks(queryset, chunk_size):
+        index.prepare_chunk(chunk)
         if hasattr(backend, "write_documents"):
             backend.write_documents((index.full_prepare(obj) for obj in chunk), replace=False)
         else:

@@ -1,18 +1,16 @@
 """The product index: what a search document holds, built in bulk.
 
 Haystack discovers ProductIndex here (this app replaces Oscar's search app).
-prepare() builds the whole document in one pass from prefetched relations, so
-indexing a chunk of products costs a handful of queries rather than several
-per product; index_queryset() carries those prefetches, and every caller
-(the rebuild command, the Celery tasks, the benchmark's Whoosh run) goes
-through it.
+prepare_chunk() builds the documents of a list of products from a handful of
+flat queries (stock, growers, categories, attributes) for the whole list,
+rather than several queries per product; every writer (the rebuild command,
+the Celery tasks, the benchmark's Whoosh run) goes through it.
 
 Fields a plugin adds come from extra_fields.collect_extra_index_fields().
 """
 
 import re
 
-from django.db.models import Prefetch
 from haystack import indexes
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
@@ -94,23 +92,8 @@ class ProductIndex(indexes.SearchIndex, indexes.Indexable):
         return get_model("catalogue", "Product")
 
     def index_queryset(self, using=None):
-        """Browsable products (parents and standalone), with everything prepare() reads."""
-        StockRecord = get_model("partner", "StockRecord")
-        stock = Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner"))
-        child_stock = Prefetch("children__stockrecords", queryset=StockRecord.objects.select_related("partner"))
-        return (
-            self.get_model()
-            .objects.browsable()
-            .select_related("product_class", "parent__product_class")
-            .prefetch_related(
-                "categories",
-                stock,
-                child_stock,
-                "attribute_values__attribute",
-                "attribute_values__value_option",
-            )
-            .order_by("pk")
-        )
+        """Browsable products (parents and standalone); prepare_chunk() fetches their relations."""
+        return self.get_model().objects.browsable().select_related("product_class", "parent__product_class").order_by("pk")
 
     def read_queryset(self, using=None):
         return self.get_model().objects.browsable().base_queryset()
@@ -119,40 +102,83 @@ class ProductIndex(indexes.SearchIndex, indexes.Indexable):
         return "date_updated"
 
     def prepare(self, obj):
-        document = {ID: get_identifier(obj), DJANGO_CT: "catalogue.product", DJANGO_ID: str(obj.pk)}
-        document.update(self.product_fields(obj))
-        document.update(collect_extra_index_fields(obj))
-        self.prepared_data = document
-        return document
+        if getattr(obj, "_search_document", None) is None:
+            self.prepare_chunk([obj])
+        self.prepared_data = dict(obj._search_document)
+        return self.prepared_data
 
     def full_prepare(self, obj, with_string_facet=True):
         document = self.prepare(obj)
         return {name: value for name, value in document.items() if value is not None and value != []}
 
-    def product_fields(self, product):
-        attributes = {}
-        for value in product.attribute_values.all():
-            attributes.setdefault(value.attribute.code, _attribute_text(value.value))
+    def prepare_chunk(self, products):
+        """Build the document of every product in the list, in a few queries for the whole list.
 
+        Each product gets it as product._search_document, which prepare() and
+        full_prepare() return; every backend's update() therefore costs the
+        same preparation, whichever backend writes the documents.
+        """
+        products = list(products)
+        if not products:
+            return products
+        StockRecord = get_model("partner", "StockRecord")
+        Partner = get_model("partner", "Partner")
+        ProductCategory = get_model("catalogue", "ProductCategory")
+        AttributeValue = get_model("catalogue", "ProductAttributeValue")
+        Product = self.get_model()
+        ids = [p.pk for p in products]
+        owner = {pk: pk for pk in ids}  # stock of a child counts for its parent
+        parent_ids = [p.pk for p in products if p.is_parent]
+        if parent_ids:
+            owner.update(Product.objects.filter(parent_id__in=parent_ids).values_list("pk", "parent_id"))
+        records = {}
+        for product_id, partner_id, price, in_stock, allocated in StockRecord.objects.filter(product_id__in=list(owner)).values_list(
+            "product_id", "partner_id", "price", "num_in_stock", "num_allocated"
+        ):
+            records.setdefault(owner[product_id], []).append((partner_id, price, in_stock, allocated))
+        partner_ids = {r[0] for rs in records.values() for r in rs}
+        partners = {p.pk: p for p in Partner.objects.filter(pk__in=partner_ids).only(
+            "pk", "name", "region", "city", "latitude", "longitude", "certifications")}
+        categories = {}
+        for product_id, name in ProductCategory.objects.filter(product_id__in=ids).values_list("product_id", "category__name"):
+            categories.setdefault(product_id, []).append(name)
+        attributes = {}
+        for row in AttributeValue.objects.filter(product_id__in=ids).values_list(
+            "product_id", "attribute__code", "attribute__type", "value_text", "value_float", "value_integer",
+            "value_boolean", "value_richtext", "value_date", "value_option__option",
+        ):
+            product_id, code, kind, text, number, integer, boolean, richtext, date, option = row
+            value = {"float": number, "integer": integer, "boolean": boolean, "richtext": richtext, "date": date, "option": option}.get(kind, text)
+            if kind == "multi_option":
+                continue  # several options per value: rare for produce; not indexed
+            attributes.setdefault(product_id, {}).setdefault(code, _attribute_text(value))
+        for product in products:
+            product_partners = []
+            seen = set()
+            for partner_id, *_ in records.get(product.pk, ()):
+                if partner_id not in seen and partner_id in partners:
+                    seen.add(partner_id)
+                    product_partners.append(partners[partner_id])
+            document = {ID: get_identifier(product), DJANGO_CT: "catalogue.product", DJANGO_ID: str(product.pk)}
+            document.update(self.product_fields(product, records.get(product.pk, []), product_partners,
+                                                categories.get(product.pk, []), attributes.get(product.pk, {})))
+            document.update(collect_extra_index_fields(product))
+            product._search_document = document
+        return products
+
+    def product_fields(self, product, records, partners, categories, attributes):
         def attribute(name):
             for code in ATTRIBUTE_CODES[name]:
                 if attributes.get(code) not in (None, "", []):
                     return attributes[code]
             return None
 
-        records = list(product.stockrecords.all())
-        if product.is_parent:
-            for child in product.children.all():
-                records.extend(child.stockrecords.all())
-        partners = {record.partner_id: record.partner for record in records}.values()
-
-        prices = [float(r.price) for r in records if r.price is not None]
-        in_stock = sum(max(0, (r.num_in_stock or 0) - (r.num_allocated or 0)) for r in records)
+        prices = [float(price) for _, price, _, _ in records if price is not None]
+        in_stock = sum(max(0, (stock or 0) - (allocated or 0)) for _, _, stock, allocated in records)
         certifications = set(_as_list(attribute("certification")))
         for partner in partners:
             certifications.update(CERTIFICATIONS.get(code, code) for code in partner.certification_codes)
         product_class = product.get_product_class()
-        categories = [category.name for category in product.categories.all()]
         growers = sorted(partner.name for partner in partners if partner.name)
         regions = sorted({partner.region for partner in partners if partner.region})
         locations = [
@@ -166,10 +192,11 @@ class ProductIndex(indexes.SearchIndex, indexes.Indexable):
         attribute_text = " ".join(
             " ".join(v) if isinstance(v, list) else str(v) for v in attributes.values() if v not in (None, "")
         )
+        title = product.get_title()
         text = "\n".join(
             part
             for part in (
-                product.get_title(),
+                title,
                 product.upc or "",
                 product_class.name if product_class else "",
                 " ".join(categories),
@@ -184,10 +211,10 @@ class ProductIndex(indexes.SearchIndex, indexes.Indexable):
         )
         return {
             "text": text,
-            "title": product.get_title(),
+            "title": title,
             "upc": product.upc or None,
             "product_class": product_class.name if product_class else None,
-            "category": categories,
+            "category": sorted(set(categories)),
             "grower": growers,
             "region": regions,
             "certification": sorted(certifications),

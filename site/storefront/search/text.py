@@ -19,7 +19,10 @@ STOPWORDS = frozenset(
 
 def fold(text):
     """Lower case without accents: 'Pak Choï' -> 'pak choi'."""
-    text = unicodedata.normalize("NFKD", str(text))
+    text = str(text)
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 
 

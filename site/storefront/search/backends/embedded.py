@@ -66,8 +66,9 @@ def serialise(document):
         elif isinstance(value, (set, tuple)):
             value = list(value)
         out[name] = value
-    out["_terms"] = sorted(set(analyse(out.pop("text", "") or "")) | set(analyse(out.get("title", "") or "")))
-    out["_title_terms"] = sorted(set(analyse(out.get("title", "") or "")))
+    title_terms = set(analyse(out.get("title", "") or ""))
+    out["_terms"] = sorted(set(analyse(out.pop("text", "") or "")) | title_terms)
+    out["_title_terms"] = sorted(title_terms)
     out["pk"] = int(document["django_id"])
     return out
 
@@ -391,7 +392,10 @@ class EmbeddedSearchBackend(StorefrontBackend):
     # ---- writing ----------------------------------------------------------
 
     def update(self, index, iterable, commit=True):
-        self.write_documents(index.full_prepare(obj) for obj in iterable)
+        objects = list(iterable)
+        if hasattr(index, "prepare_chunk"):
+            index.prepare_chunk([obj for obj in objects if getattr(obj, "_search_document", None) is None])
+        self.write_documents(index.full_prepare(obj) for obj in objects)
 
     def write_documents(self, documents, replace=True):
         """Store prepared documents; `replace=False` skips deleting old rows (a rebuild after clear)."""
