@@ -26,6 +26,7 @@ import hmac
 import json
 import logging
 import threading
+import time
 
 import stripe
 from django.conf import settings
@@ -264,6 +265,11 @@ def verify_webhook(payload, signature_header):
         )
     except stripe.SignatureVerificationError as exc:
         raise WebhookSignatureError(str(exc)) from None
+    # Stripe's check only refuses old timestamps; one from the future means a
+    # wrong clock or a forged replay window, so the tolerance applies both ways.
+    timestamp = int(dict(part.split("=", 1) for part in signature_header.split(",") if "=" in part)["t"])
+    if timestamp > time.time() + settings.STRIPE_WEBHOOK_TOLERANCE:
+        raise WebhookSignatureError("Timestamp is in the future beyond the tolerance zone")
     try:
         event = json.loads(text)
     except json.JSONDecodeError as exc:
