@@ -197,6 +197,14 @@ class PaymentDetailsView(PayableSellersMixin, oscar_views.PaymentDetailsView):
         except gateway.GatewayError as exc:
             logger.warning("Order %s: capture failed: %s", order_number, exc)
             return self.payment_error(exc.user_message)
+        except Exception:
+            # Nothing was written (the transaction rolled back). If the capture
+            # had gone through, reconciliation refunds it: say so plainly.
+            logger.exception("Order %s: placing failed", order_number)
+            return self.payment_error(
+                "Something went wrong while placing your order, and no order was made. "
+                "If your card was charged, the charge is refunded automatically. Your basket is kept."
+            )
 
         if payment is not None:
             order_id = order.pk
