@@ -18,6 +18,18 @@ from .forms import EnergyReportForm, VerificationForm, partners_of, reports_visi
 from .models import EnergyReport
 
 
+def queue_reindex_for(report):
+    """The grade is a search facet: re-index the products this report covers, after commit."""
+    try:
+        from storefront.search.tasks import queue_reindex
+    except ImportError:  # no search app installed: nothing to refresh
+        return
+    if report.product_id:
+        queue_reindex([report.product_id])
+    else:
+        queue_reindex(report.partner.stockrecords.values_list("product_id", flat=True))
+
+
 class SellerAccessMixin(LoginRequiredMixin, UserPassesTestMixin):
     def test_func(self):
         user = self.request.user
@@ -68,6 +80,7 @@ class ReportFormMixin(SellerAccessMixin):
             report.submitted_by = self.request.user
         with transaction.atomic():
             report.save()
+            queue_reindex_for(report)
         messages.success(self.request, "Energy report saved; staff will verify it.")
         return redirect("energy_badges:report-list")
 
@@ -101,6 +114,8 @@ class ReportVerifyView(StaffAccessMixin, generic.FormView):
         report.rejection_reason = form.cleaned_data["reason"].strip() if report.status == EnergyReport.REJECTED else ""
         report.verified_by = self.request.user
         report.verified_at = timezone.now()
-        report.save(update_fields=["status", "rejection_reason", "verified_by", "verified_at", "updated_at"])
+        with transaction.atomic():
+            report.save(update_fields=["status", "rejection_reason", "verified_by", "verified_at", "updated_at"])
+            queue_reindex_for(report)
         messages.success(self.request, f"Report {report.get_status_display().lower()}.")
         return redirect(reverse("energy_badges:report-list"))

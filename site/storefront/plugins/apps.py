@@ -18,6 +18,7 @@ class PluginHostConfig(AppConfig):
         from .dashboard import add_dashboard_navigation
         from .host import get_host
         from .models import PluginSetting
+        from .search import connect_search
 
         host = get_host()
         for problem in host.problems:
@@ -26,11 +27,18 @@ class PluginHostConfig(AppConfig):
                 "Plugin %s: %s", problem.plugin_id, problem.message,
             )
         add_dashboard_navigation(host)
+        connect_search(host)
         post_save.connect(_forget_site, sender=PluginSetting, dispatch_uid="plugin-host-forget-site-save")
         post_delete.connect(_forget_site, sender=PluginSetting, dispatch_uid="plugin-host-forget-site-delete")
 
 
 def _forget_site(sender, instance, **kwargs):
     from .enablement import forget_site
+    from .host import get_host
+    from .search import reindex_all_products
 
     forget_site(instance.site_id)
+    # Visibility rules live in the search index (plugin_hidden_on): refresh it.
+    host = get_host()
+    if instance.plugin_id in host.plugins and "storefront_product_filter" in host.implemented_hooks(instance.plugin_id):
+        reindex_all_products()

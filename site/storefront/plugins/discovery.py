@@ -78,8 +78,9 @@ def load_entry_point(entry_point, *, disabled=()):
         logger.error("Plugin %s failed to load:\n%s", entry_point.name, traceback.format_exc())
         return found
     found.meta = plugin_meta(found.module)
-    if not found.version:
-        found.version = str(getattr(found.module, "__version__", "") or "")
+    # A plugin's own __version__ wins: first-party plugins share the project's
+    # distribution, whose version says nothing about the plugin.
+    found.version = str(getattr(found.module, "__version__", "") or found.version)
     return found
 
 

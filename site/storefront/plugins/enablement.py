@@ -67,4 +67,4 @@ def scope_for_site(site, host=None):
 
 def forget_site(site_id, host=None):
     host = host or get_host()
-    cache.delete_many([f"{cache_key(site_id)}:installed", f"{cache_key(site_id)}:{host.token}"])
+    cache.delete_many([f"{cache_key(site_id)}:installed.{host.generation}", f"{cache_key(site_id)}:{host.token}"])

@@ -78,7 +78,18 @@ class PluginHost:
         self._lock = threading.Lock()
         self._spec_modules = []
         # Names this host's entries in shared caches; build_host() uses "installed".
-        self.token = uuid.uuid4().hex
+        self._token = uuid.uuid4().hex
+        # Bumped on every (un)registration, so a scope cached before a plugin
+        # was added never hides it. Equal in every process that loaded the same plugins.
+        self.generation = 0
+
+    @property
+    def token(self):
+        return f"{self._token}.{self.generation}"
+
+    @token.setter
+    def token(self, value):
+        self._token = value
 
     # --- registration --------------------------------------------------------
 
@@ -99,6 +110,7 @@ class PluginHost:
             logger.error("Plugin %s %s", plugin_id, message)
             return False
         self.plugins[plugin_id] = PluginRecord(plugin_id, module, version=version, meta=meta)
+        self.generation += 1
         for name in self.misspelled_hooks(plugin_id):
             known = [n for n in self.pm.hook.__dict__ if self.hook_has_spec(n)]
             close = difflib.get_close_matches(name, known, n=1)
@@ -122,6 +134,7 @@ class PluginHost:
         record = self.plugins.pop(plugin_id, None)
         if record is not None:
             self.pm.unregister(name=plugin_id)
+            self.generation += 1
         self.problems = [p for p in self.problems if p.plugin_id != plugin_id]
 
     def load(self, discovered):

@@ -23,6 +23,8 @@ from django.views.generic import ListView
 from oscar.apps.search.signals import user_search
 from oscar.core.loading import get_class, get_model
 
+from storefront.plugins.search import site_visibility_clauses
+
 from . import service
 from .backends.base import SearchUnavailable
 from .facets import facet_data
@@ -95,12 +97,14 @@ class BaseSearchView(View):
         form.is_valid()
         number = _page_number(request)
         per_page = settings.OSCAR_PRODUCTS_PER_PAGE
+        # The site's product visibility (plugin host): hidden products never reach the page or the facet counts.
+        visibility = site_visibility_clauses(request)
         try:
-            page = service.run(form, page=number, per_page=per_page)
+            page = service.run(form, page=number, per_page=per_page, extra_clauses=visibility)
             if not page.results and page.total and number > 1:
                 # a page past the end: go to the last page instead of an empty one
                 number = max(1, (page.total + per_page - 1) // per_page)
-                page = service.run(form, page=number, per_page=per_page)
+                page = service.run(form, page=number, per_page=per_page, extra_clauses=visibility)
         except SearchUnavailable as exc:
             logger.warning("Search unavailable: %s", exc)
             return TemplateResponse(request, self.unavailable_template, {"query": form.data.get("q", "")}, status=503)

@@ -1,0 +1,98 @@
+"""Themes and per-site visibility through real requests on two host names."""
+
+import json
+
+import pytest
+from oscar.core.loading import get_model
+from wagtail.models import Site
+
+from storefront.plugins.models import PluginSetting
+from storefront.themes.models import ThemeSettings
+from tests.factories import create_grower, create_listed_product
+
+pytestmark = pytest.mark.django_db
+
+PARTNER_HOST = "partner.localhost"
+
+
+@pytest.fixture
+def sites():
+    main = Site.objects.get(is_default_site=True)
+    partner = Site.objects.create(hostname=PARTNER_HOST, port=80, root_page=main.root_page, site_name="Harvest Market")
+    ThemeSettings.objects.create(site=partner, theme="harvest")
+    return main, partner
+
+
+@pytest.fixture
+def catalogue():
+    chosen = create_grower("Chosen Farm")
+    other = create_grower("Other Farm")
+    return {
+        "chosen": create_listed_product(chosen, "Chosen basil"),
+        "hidden": create_listed_product(other, "Other rocket"),
+        "chosen_grower": chosen,
+    }
+
+
+def get(app, url, host, **kwargs):
+    return app.get(url, extra_environ={"HTTP_HOST": host}, **kwargs)
+
+
+def test_same_url_renders_each_sites_theme(django_app, sites, catalogue, plugin_host):
+    url = catalogue["chosen"].get_absolute_url()
+    main_page = get(django_app, url, "localhost")
+    partner_page = get(django_app, url, PARTNER_HOST)
+
+    assert "theme-grown" in main_page.text and "header-bar" in main_page.text
+    assert "/static/themes/grown/css/theme.css" in main_page.text
+    assert "theme-harvest" in partner_page.text and "header-centered footer-minimal" in partner_page.text
+    assert "/static/themes/harvest/css/theme.css" in partner_page.text
+    assert "/static/themes/harvest/img/favicon.svg" in partner_page.text
+    # The harvest theme's layout override (brand and footer) is used only on the partner site.
+    assert "a partner storefront of" in partner_page.text
+    assert "a partner storefront of" not in main_page.text
+    assert "--theme-primary: #4a1d3f" in partner_page.text and "--theme-primary: #2f6b3a" in main_page.text
+
+
+def test_theme_missing_a_template_falls_back_to_the_core(django_app, sites, catalogue, plugin_host, settings, tmp_path):
+    bare = tmp_path / "bare"
+    (bare / "templates").mkdir(parents=True)
+    (bare / "theme.json").write_text(json.dumps({
+        "name": "Bare",
+        "colours": {key: "#123456" for key in
+                    ("primary", "accent", "background", "text", "header_background", "header_text")},
+    }))
+    settings.STOREFRONT_THEME_DIRS = [tmp_path, *settings.STOREFRONT_THEME_DIRS]
+    ThemeSettings.objects.filter(site__hostname=PARTNER_HOST).update(theme="bare")
+    from storefront.themes.resolve import forget_site
+
+    forget_site(sites[1].pk)
+    page = get(django_app, catalogue["chosen"].get_absolute_url(), PARTNER_HOST)
+    assert "theme-bare" in page.text
+    assert "Chosen basil" in page.text  # Oscar's detail template and the core layout rendered it
+    assert "site-footer" in page.text
+
+
+def test_hidden_product_is_404_on_the_partner_site_and_visible_on_the_main_one(django_app, sites, catalogue, plugin_host):
+    plugin_host.register_installed("site_catalogue")
+    PluginSetting.objects.create(
+        site=sites[1], plugin_id="site_catalogue", config={"growers": catalogue["chosen_grower"].code}
+    )
+    hidden_url = catalogue["hidden"].get_absolute_url()
+    assert get(django_app, hidden_url, "localhost").status_code == 200
+    assert get(django_app, hidden_url, PARTNER_HOST, expect_errors=True).status_code == 404
+    assert get(django_app, catalogue["chosen"].get_absolute_url(), PARTNER_HOST).status_code == 200
+
+
+def test_hidden_product_cannot_be_added_to_the_basket_on_the_partner_site(client, sites, catalogue, plugin_host):
+    plugin_host.register_installed("site_catalogue")
+    PluginSetting.objects.create(
+        site=sites[1], plugin_id="site_catalogue", config={"growers": catalogue["chosen_grower"].code}
+    )
+    Basket = get_model("basket", "Basket")
+    hidden, chosen = catalogue["hidden"], catalogue["chosen"]
+    response = client.post(f"/shop/basket/add/{hidden.pk}/", {"quantity": 1}, HTTP_HOST=PARTNER_HOST)
+    assert response.status_code == 404
+    assert not Basket.objects.filter(lines__product=hidden).exists()
+    client.post(f"/shop/basket/add/{chosen.pk}/", {"quantity": 1}, HTTP_HOST=PARTNER_HOST)
+    assert Basket.objects.filter(lines__product=chosen).exists()
