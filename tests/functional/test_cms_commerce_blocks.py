@@ -178,3 +178,19 @@ def _soup(response):
     from bs4 import BeautifulSoup
 
     return BeautifulSoup(response.content, "html.parser")
+
+
+def test_block_previews_in_the_admin_use_the_site_stylesheet_and_real_products(client, home):
+    from storefront.cms.blocks import BodyStreamBlock
+
+    admin = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+    client.force_login(admin)
+    herbs = CategoryFactory(name="Herbs")
+    _products(2, category=herbs)
+
+    for name, block in BodyStreamBlock().child_blocks.items():
+        response = client.get("/admin/block-preview/", {"id": block.definition_prefix})
+        assert response.status_code == 200, name
+        assert b"css/storefront.css" in response.content, name
+        if name in ("featured_products", "newest_products"):
+            assert response.content.count(b'class="product-card"') == 2, name

@@ -31,6 +31,9 @@ CategoryChooserBlock = category_chooser_viewset.get_block_class(
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "document-link", "ol", "ul", "hr", "blockquote"]
 SHORT_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
+# Shows a block in the admin's block picker with the site's own stylesheet.
+PREVIEW_TEMPLATE = "cms/blocks/preview.html"
+
 _ABSOLUTE_PATH = re.compile(r"^/[^\s]*$")
 
 
@@ -96,6 +99,7 @@ class HeroBlock(blocks.StructBlock):
     class Meta:
         icon = "image"
         template = "cms/blocks/hero.html"
+        preview_template = PREVIEW_TEMPLATE
         label = _("Hero")
         description = _("A full-width banner with a heading, a line of text and a button.")
         preview_value = {
@@ -119,6 +123,7 @@ class ParagraphBlock(blocks.RichTextBlock):
     class Meta:
         icon = "pilcrow"
         template = "cms/blocks/rich_text.html"
+        preview_template = PREVIEW_TEMPLATE
         label = _("Text")
         preview_value = (
             "<h2>Why indoor?</h2><p>Grown under LEDs a few miles away, our greens reach you "
@@ -135,6 +140,7 @@ class ImageWithCaptionBlock(blocks.StructBlock):
     class Meta:
         icon = "image"
         template = "cms/blocks/image_with_caption.html"
+        preview_template = PREVIEW_TEMPLATE
         label = _("Image")
         description = _("A picture with an optional caption and credit.")
         preview_value = {"caption": "Basil under full-spectrum LEDs", "attribution": "Photo: the grower"}
@@ -151,6 +157,7 @@ class CallToActionBlock(blocks.StructBlock):
     class Meta:
         icon = "pick"
         template = "cms/blocks/call_to_action.html"
+        preview_template = PREVIEW_TEMPLATE
         label = _("Call to action")
         description = _("A coloured panel with a heading, a short text and one button.")
         preview_value = {
@@ -175,6 +182,7 @@ class TestimonialBlock(blocks.StructBlock):
     class Meta:
         icon = "openquote"
         template = "cms/blocks/testimonial.html"
+        preview_template = PREVIEW_TEMPLATE
         label = _("Testimonial")
         description = _("A quote from a customer or grower.")
         preview_value = {
@@ -200,6 +208,7 @@ class FAQBlock(blocks.StructBlock):
     class Meta:
         icon = "help"
         template = "cms/blocks/faq.html"
+        preview_template = PREVIEW_TEMPLATE
         label = _("FAQ")
         description = _("Questions and answers that fold open.")
         preview_value = {
@@ -227,9 +236,16 @@ class FeaturedProductsBlock(_CommerceBlock):
     class Meta:
         icon = "pick"
         template = "cms/blocks/product_grid.html"
+        preview_template = PREVIEW_TEMPLATE
         label = _("Featured products")
         description = _("Products you choose, with live price and stock from the shop.")
         preview_value = {"heading": "This week's picks", "products": []}
+
+    def get_preview_value(self):
+        # The admin preview shows real products: the four newest in the shop.
+        value = super().get_preview_value()
+        value["products"] = list(commerce.product_queryset().order_by("-date_created")[:4])
+        return value
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
@@ -249,6 +265,7 @@ class CategoryGridBlock(_CommerceBlock):
     class Meta:
         icon = "folder-open-inverse"
         template = "cms/blocks/category_grid.html"
+        preview_template = PREVIEW_TEMPLATE
         label = _("Category grid")
         description = _("Tiles linking to shop categories.")
         preview_value = {"heading": "Shop by category", "categories": []}
@@ -268,9 +285,16 @@ class NewestProductsBlock(_CommerceBlock):
     class Meta:
         icon = "date"
         template = "cms/blocks/product_grid.html"
+        preview_template = PREVIEW_TEMPLATE
         label = _("Newest products")
         description = _("The latest products added to a category.")
         preview_value = {"heading": "Just harvested", "count": 4}
+
+    def get_preview_value(self):
+        # The admin preview uses the first top-level category of the shop.
+        value = super().get_preview_value()
+        value["category"] = commerce.Category.objects.browsable().filter(depth=1).order_by("path").first()
+        return value
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
