@@ -138,7 +138,10 @@ def release_payment(payment, reason):
     except gateway.GatewayError as exc:
         # Already canceled or captured at Stripe: take Stripe's word for the state.
         logger.info("Cancel of %s refused (%s): %s", payment.intent_id, reason, exc)
-        intent = gateway.retrieve_payment_intent(payment.intent_id)
+        try:
+            intent = gateway.retrieve_payment_intent(payment.intent_id)
+        except gateway.GatewayError:
+            return False
     sync_payment_from_intent(payment, intent)
     return True
 
