@@ -194,3 +194,11 @@ def test_block_previews_in_the_admin_use_the_site_stylesheet_and_real_products(c
         assert b"css/storefront.css" in response.content, name
         if name in ("featured_products", "newest_products"):
             assert response.content.count(b'class="product-card"') == 2, name
+
+
+def test_newest_products_of_a_hidden_category_are_not_shown(client, home):
+    herbs = CategoryFactory(name="Herbs", is_public=False)
+    _products(2, category=herbs)
+    _page_with(home, "newest_products", {"heading": "", "category": herbs.pk, "count": 4})
+
+    assert b"product-card" not in client.get("/picks/").content

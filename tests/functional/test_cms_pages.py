@@ -186,3 +186,10 @@ def test_unpublished_posts_are_not_listed(django_app, blog):
     posts[-1].unpublish()
     assert "Microgreens for chefs" not in django_app.get("/journal/").text
     assert "Microgreens for chefs" not in django_app.get("/journal/feed/").text
+
+
+def test_links_to_unpublished_pages_are_left_out_of_the_navigation(django_app, home, navigation):
+    about = home.get_children().get(slug="about")
+    about.unpublish()
+    response = django_app.get("/")
+    assert not response.html.select_one(".site-nav__links a[href='/about/']")

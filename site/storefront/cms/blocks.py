@@ -72,9 +72,10 @@ class LinkBlock(blocks.StructBlock):
         return value
 
     def get_url(self, value, request=None) -> str:
+        """The link's URL; empty for a page that is not live, so templates leave the link out."""
         page = value.get("page")
         if page:
-            return page.get_url(request=request) or ""
+            return (page.get_url(request=request) or "") if page.live else ""
         return value.get("url") or ""
 
 

@@ -100,7 +100,7 @@ def chosen_products(product_ids, request=None) -> list[ProductCard]:
 
 def newest_products(category, count: int, request=None) -> list[ProductCard]:
     """The newest browsable products in a category or any of its subcategories."""
-    if category is None or count < 1:
+    if category is None or count < 1 or not (category.is_public and category.ancestors_are_public):
         return []
     subtree = Category.objects.filter(path__startswith=category.path, depth__gte=category.depth)
     products = (
