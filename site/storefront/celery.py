@@ -10,9 +10,22 @@ calling process; with a broker (Redis or RabbitMQ) a worker runs them:
 import os
 
 from celery import Celery
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storefront.settings.dev")
 
 app = Celery("storefront")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@beat_init.connect
+def add_plugin_periodic_tasks(sender, **kwargs):
+    """Plugins' beat entries (the storefront_periodic_tasks hook) join the schedule from settings.
+
+    beat_init fires after Django is set up and before the scheduler reads
+    beat_schedule, so plugins loaded at start are all there.
+    """
+    from storefront.plugins.schedule import plugin_periodic_tasks
+
+    sender.app.conf.beat_schedule = {**sender.app.conf.beat_schedule, **plugin_periodic_tasks()}

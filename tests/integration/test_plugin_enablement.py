@@ -202,3 +202,38 @@ def test_admin_page_is_refused_to_users_without_permission(django_app, plugin_ho
 
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
     assert django_app.get("/admin/plugins/", user=editor, expect_errors=True).status_code in (302, 403)
+
+
+def test_start_up_hooks_collect_urls_blocks_tasks_and_dashboard_entries(plugin_host):
+    from types import SimpleNamespace
+
+    from storefront.celery import add_plugin_periodic_tasks, app
+    from storefront.plugins.blocks import plugin_blocks
+    from storefront.plugins.schedule import plugin_periodic_tasks
+    from storefront.plugins.urls import plugin_urlpatterns
+
+    plugin_host.register_installed("energy_badges")
+    assert plugin_periodic_tasks()["energy_badges.remind-staff"]["task"] == (
+        "energy_badges.tasks.remind_staff_of_unverified_reports"
+    )
+    assert [name for name, _ in plugin_blocks()] == ["energy_method"]
+    [mounted] = plugin_urlpatterns()
+    assert str(mounted.pattern) == "plugins/energy_badges/"
+    before = dict(app.conf.beat_schedule)
+    try:
+        add_plugin_periodic_tasks(SimpleNamespace(app=app))  # what beat does when it starts
+        assert "energy_badges.remind-staff" in app.conf.beat_schedule
+        assert "flush-product-views" in app.conf.beat_schedule
+    finally:
+        app.conf.beat_schedule = before
+    from django.conf import settings
+
+    assert any(entry.get("url_name") == "energy_badges:report-list" for entry in settings.OSCAR_DASHBOARD_NAVIGATION)
+
+
+def test_energy_method_block_renders_the_sites_thresholds(plugin_host):
+    from energy_badges.blocks import EnergyMethodBlock
+
+    block = EnergyMethodBlock()
+    html = block.render(block.to_python({"heading": "How we grade", "introduction": ""}))
+    assert "How we grade" in html and "up to 5" in html and "over 40" in html
