@@ -221,8 +221,11 @@ def test_start_up_hooks_collect_urls_blocks_tasks_and_dashboard_entries(plugin_h
     assert str(mounted.pattern) == "plugins/energy_badges/"
     before = dict(app.conf.beat_schedule)
     try:
-        add_plugin_periodic_tasks(SimpleNamespace(app=app))  # what beat does when it starts
+        merged = {}
+        scheduler = SimpleNamespace(merge_inplace=merged.update)
+        add_plugin_periodic_tasks(SimpleNamespace(app=app, scheduler=scheduler))  # what beat does when it starts
         assert "energy_badges.remind-staff" in app.conf.beat_schedule
+        assert "energy_badges.remind-staff" in merged
         assert "flush-product-views" in app.conf.beat_schedule
     finally:
         app.conf.beat_schedule = before
