@@ -316,6 +316,8 @@ class Crop:
     about: list
     varieties: list  # (variety, grower code, extras dict)
     uses: list = field(default_factory=list)
+    # The demo pages feature products by slug; the crop's first retail pack takes this short slug.
+    feature_slug: str = ""
 
 
 LEAF_USES = [
@@ -353,7 +355,7 @@ CROPS = [
          ["Soft, buttery leaves that fold around a pale heart.",
           "A tender round lettuce with a sweet, mild flavour and silky texture."],
          [("Rex", "forge-lane-farms", {}), ("Flandria", "lagan-growers", {}), ("Rex", "thistle-light-farms", {})],
-         LEAF_USES),
+         LEAF_USES, "butterhead-lettuce"),
     Crop("little-gem", "Little Gem lettuce", "Leafy greens > Lettuce", "leafy-greens", "heads", 1.1, (7, 10),
          "lettuce", ((92, 160, 64), (170, 214, 110), (230, 242, 214)),
          ["A compact, crunchy cos with a sweet heart, ideal for halving and grilling.",
@@ -365,7 +367,7 @@ CROPS = [
          ["Deeply lobed leaves in red and green with a gentle, nutty taste.",
           "A loose-leaf lettuce whose lobed leaves hold dressing well."],
          [("Salanova Red Oak", "lagan-growers", {}), ("Navara", "forge-lane-farms", {})],
-         LEAF_USES),
+         LEAF_USES, "red-oak-leaf-lettuce"),
     Crop("romaine", "Romaine lettuce", "Leafy greens > Lettuce", "leafy-greens", "heads", 1.2, (7, 10),
          "lettuce", ((70, 140, 60), (150, 200, 100), (226, 240, 220)),
          ["Long, upright heads with crisp ribs: the Caesar salad lettuce.",
@@ -403,7 +405,7 @@ CROPS = [
          ["A colourful mix of baby lettuce, chard and mustard leaves.",
           "Red and green baby leaves blended for colour, crunch and a little heat."],
          [("House mix", "forge-lane-farms", {}), ("Welsh garden mix", "taff-valley-leaf", {})],
-         LEAF_USES),
+         LEAF_USES, "mixed-salad-leaves"),
     # Asian greens
     Crop("pak-choi", "Pak choi", "Leafy greens > Asian greens", "leafy-greens", "asian", 1.1, (6, 9),
          "asian", ((70, 150, 70), (236, 240, 220), (226, 240, 232)),
@@ -429,19 +431,19 @@ CROPS = [
          ["Sweet, crunchy pea shoots with curling tendrils.",
           "Young pea tops that taste of fresh garden peas."],
          [("Tendril pea", "ancoats-microgreens", {}), ("Tendril pea", "railway-arches-farm", {})],
-         MICRO_USES),
+         MICRO_USES, "pea-shoots"),
     Crop("sunflower", "Sunflower shoots", "Microgreens", "microgreens", "micro", 0.95, (5, 7),
          "micro", ((120, 170, 50), (250, 210, 60), (246, 240, 220)),
          ["Thick, nutty sunflower shoots with a satisfying crunch.",
           "Black oil sunflower cut young: juicy stems and a toasted-seed flavour."],
          [("Black oil", "ancoats-microgreens", {})],
-         MICRO_USES),
+         MICRO_USES, "sunflower-microgreens"),
     Crop("radish-micro", "Radish microgreens", "Microgreens", "microgreens", "micro", 1.0, (6, 8),
          "micro", ((170, 50, 120), (110, 170, 70), (244, 230, 240)),
          ["Hot, crisp radish seedlings with purple stems.",
           "Radish cress with a clean peppery bite."],
          [("Sango", "ancoats-microgreens", {}), ("China Rose", "tyneside-vertical", {})],
-         MICRO_USES),
+         MICRO_USES, "radish-microgreens"),
     Crop("broccoli-micro", "Broccoli microgreens", "Microgreens", "microgreens", "micro", 1.05, (6, 8),
          "micro", ((70, 140, 70), (150, 200, 120), (230, 240, 230)),
          ["Mild, fresh broccoli seedlings, popular in juices and bowls.",
@@ -453,7 +455,7 @@ CROPS = [
          ["Vivid magenta seedlings with an earthy, beet-like taste.",
           "Tiny red amaranth leaves that chefs use for colour."],
          [("Garnet Red", "railway-arches-farm", {})],
-         MICRO_USES),
+         MICRO_USES, "red-amaranth-microgreens"),
     Crop("mustard-micro", "Mustard microgreens", "Microgreens", "microgreens", "micro", 1.0, (5, 7),
          "micro", ((120, 60, 100), (150, 190, 80), (240, 232, 236)),
          ["Frilly mustard seedlings with a wasabi-like kick.",
@@ -473,7 +475,7 @@ CROPS = [
           "Classic sweet basil for pesto, tomatoes and pizza."],
          [("Genovese", "railway-arches-farm", {}), ("Genovese", "lagan-growers", {}),
           ("Aroma 2", "thistle-light-farms", {})],
-         HERB_USES),
+         HERB_USES, "genovese-basil"),
     Crop("thai-basil", "Thai basil", "Herbs > Basil", "herbs", "herb", 1.15, (5, 7),
          "herb", ((50, 110, 60), (130, 60, 130), (236, 232, 240)),
          ["Purple-stemmed basil with an anise and liquorice scent.",
@@ -529,6 +531,18 @@ CROPS = [
           "A classic fines herbes ingredient, rarely found this fresh."],
          [("Brussels Winter", "railway-arches-farm", {})],
          HERB_USES),
+    Crop("shiso", "Shiso", "Herbs > Soft herbs", "herbs", "herb", 1.5, (4, 6),
+         "herb", ((120, 40, 90), (70, 140, 70), (242, 232, 238)),
+         ["Ruffled perilla leaves with a flavour between mint, basil and cumin.",
+          "Shiso, the Japanese herb for sashimi, tempura and cocktails."],
+         [("Red shiso", "railway-arches-farm", {}), ("Green shiso", "railway-arches-farm", {})],
+         HERB_USES, "shiso"),
+    Crop("nasturtium-leaves", "Nasturtium leaves", "Herbs > Soft herbs", "herbs", "herb", 1.35, (3, 5),
+         "round-leaf", ((80, 150, 70), (190, 220, 160), (236, 244, 230)),
+         ["Round, parasol-shaped leaves with a hot watercress flavour.",
+          "Young nasturtium leaves, peppery and tender, picked small for plating."],
+         [("Empress of India", "ancoats-microgreens", {})],
+         HERB_USES, "nasturtium-leaves"),
     # Tomatoes
     Crop("cherry-tomato", "Cherry tomatoes", "Fruiting crops > Tomatoes", "fruiting-crops", "tomato", 1.1, (8, 12),
          "tomato", ((220, 50, 40), (60, 130, 50), (250, 236, 228)),
@@ -710,16 +724,45 @@ def slugify(text):
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-def build_products(rng):
+def read_identifiers(path):
+    """UPC and SKU of each product in an earlier products.csv, by (image, variety, grower, size, unit).
+
+    The loader matches products by UPC and stock records by grower SKU, so a
+    product keeps both when the data is regenerated; only new products get new ones.
+    """
+    if not path or not path.is_file():
+        return {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {(row["image"], row["variety"], row["grower"], row["pack_size"], row["pack_unit"]):
+                (row["upc"], row["sku"]) for row in csv.DictReader(handle)}
+
+
+def build_products(previous_ids):
     rows = []
-    item_number = 1
+    used_upcs = {upc for upc, _ in previous_ids.values()}
+    used_skus = {sku for _, sku in previous_ids.values()}
+    item_number = max((int(upc[5:12]) for upc in used_upcs), default=0) + 1
     sku_numbers = {}
+    for sku in used_skus:
+        prefix, number = sku.split("-")[0], int(sku.rsplit("-", 1)[1])
+        sku_numbers[prefix] = max(sku_numbers.get(prefix, 0), number)
     for crop in CROPS:
         for variety, grower_code, extras in crop.varieties:
             grower = GROWER_BY_CODE[grower_code]
             # Growers price differently: a stable factor per grower, from its code.
             grower_factor = 0.92 + (sum(map(ord, grower_code)) % 17) / 100
             for size, unit, base_price, stock_range, catering in PACKS[crop.packs]:
+                key = (f"{crop.key}.jpg", variety, grower_code, f"{size:g}", unit)
+                # One generator per product, so adding a crop leaves the others' values alone.
+                rng = random.Random(f"{SEED}:{':'.join(key)}")
+                if key in previous_ids:
+                    upc, sku = previous_ids[key]
+                else:
+                    upc = ean13(f"50609{item_number:07d}")
+                    item_number += 1
+                    sku_numbers[grower["sku"]] = sku_numbers.get(grower["sku"], 0) + 1
+                    sku = f"{grower['sku']}-{crop.key[:3].upper()}-{sku_numbers[grower['sku']]:03d}"
+                first_of_crop = not any(row["image"] == f"{crop.key}.jpg" for row in rows)
                 pack = format_size(size, unit)
                 title = f"{crop.name} '{variety}', {pack}"
                 if any(row["title"] == title for row in rows):
@@ -733,7 +776,6 @@ def build_products(rng):
                 method = grower["method"]
                 certifications = [label for code, label in (("organic", "Organic"), ("gap", "GAP"))
                                   if code in grower["certifications"].split(",")]
-                sku_numbers[grower["sku"]] = sku_numbers.get(grower["sku"], 0) + 1
                 description = " ".join([
                     rng.choice(crop.about),
                     f"{grower['pitch']}.",
@@ -743,13 +785,13 @@ def build_products(rng):
                 ])
                 brix = extras.get("brix")
                 rows.append({
-                    "upc": ean13(f"50609{item_number:07d}"),
-                    "slug": slugify(title),
+                    "upc": upc,
+                    "slug": crop.feature_slug if crop.feature_slug and first_of_crop else slugify(title),
                     "title": title,
                     "product_class": crop.product_class,
                     "category": crop.category,
                     "grower": grower_code,
-                    "sku": f"{grower['sku']}-{crop.key[:3].upper()}-{sku_numbers[grower['sku']]:03d}",
+                    "sku": sku,
                     "price": f"{price:.2f}",
                     "stock": rng.randint(*stock_range),
                     "image": f"{crop.key}.jpg",
@@ -766,9 +808,9 @@ def build_products(rng):
                     "species": extras.get("species", ""),
                     "colour": extras.get("colour", ""),
                 })
-                item_number += 1
-    slugs = [row["slug"] for row in rows]
-    assert len(slugs) == len(set(slugs)), "product slugs must be unique"
+    for column in ("upc", "slug", "sku"):
+        values = [row[column] for row in rows]
+        assert len(values) == len(set(values)), f"product {column}s must be unique"
     return rows
 
 
@@ -779,8 +821,8 @@ def write_csv(path, fieldnames, rows):
         writer.writerows(rows)
 
 
-def write_data_files(out):
-    rng = random.Random(SEED)
+def write_data_files(out, previous=None):
+    """Write the CSV files to ``out``, keeping product identifiers from ``previous`` (a products.csv)."""
     write_csv(out / "growers.csv",
               ["code", "name", "description", "region", "city", "latitude", "longitude", "certifications", "website"],
               [{key: grower[key] for key in ("code", "name", "description", "region", "city", "latitude",
@@ -801,7 +843,7 @@ def write_data_files(out):
                                    "option_group": group, "required": "yes" if required else "no"})
     write_csv(out / "product_attributes.csv",
               ["product_class", "code", "name", "type", "option_group", "required"], attribute_rows)
-    products = build_products(rng)
+    products = build_products(read_identifiers(previous))
     write_csv(out / "products.csv", list(products[0]), products)
     return products
 
@@ -896,6 +938,16 @@ def draw_herb(d, rng, main, accent):
                       outline=shade(main, 0.55))
 
 
+def draw_round_leaf(d, rng, main, accent):
+    for cx, cy, r in ((200, 220, 110), (400, 240, 100), (300, 360, 115)):
+        d.line([(cx, cy), (cx + rng.randint(-30, 30), 470)], fill=shade(main, 0.6), width=8)
+        d.ellipse([cx - r, cy - r, cx + r, cy + r], fill=main, outline=shade(main, 0.6), width=3)
+        for k in range(9):
+            t = k * 2 * math.pi / 9
+            d.line([(cx, cy), (cx + r * 0.92 * math.cos(t), cy + r * 0.92 * math.sin(t))], fill=accent, width=4)
+        d.ellipse([cx - 9, cy - 9, cx + 9, cy + 9], fill=accent)
+
+
 def draw_tomato(d, rng, main, accent):
     for cx, cy, r in ((220, 300, 105), (380, 300, 100), (300, 190, 95)):
         d.ellipse([cx - r, cy - r * 0.92, cx + r, cy + r * 0.92], fill=main, outline=shade(main, 0.7), width=3)
@@ -969,7 +1021,7 @@ def draw_flower(d, rng, main, accent):
 
 
 DRAWINGS = {
-    "lettuce": draw_lettuce, "leaf": draw_leaf, "asian": draw_asian, "micro": draw_micro, "herb": draw_herb,
+    "lettuce": draw_lettuce, "leaf": draw_leaf, "asian": draw_asian, "micro": draw_micro, "herb": draw_herb, "round-leaf": draw_round_leaf,
     "tomato": draw_tomato, "strawberry": draw_strawberry, "pepper": draw_pepper, "chilli": draw_chilli,
     "cucumber": draw_cucumber, "mushroom": draw_mushroom, "flower": draw_flower,
 }
@@ -1017,7 +1069,7 @@ def main():
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "catalogue")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    products = write_data_files(args.out)
+    products = write_data_files(args.out, previous=args.out / "products.csv")
     images = write_images(args.out)
     sizes = [p.stat().st_size for p in images.glob("*.jpg")]
     print(f"{len(GROWERS)} growers, {len(CATEGORIES)} categories, {len(products)} products, "

@@ -1,5 +1,6 @@
 """The demo catalogue loader against a real database: counts, rerun, and all-or-nothing on bad data."""
 
+import csv
 import shutil
 from decimal import Decimal
 
@@ -42,12 +43,25 @@ def broken_content(tmp_path):
     return target
 
 
-def rewrite_products(content_dir, change):
-    """Apply change(lines) to products.csv; lines[0] is the header (line 1)."""
-    path = content_dir / "catalogue" / "products.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    change(lines)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+def product_rows(content_dir=CONTENT_DIR):
+    """products.csv as dicts; rows[0] is line 2 of the file."""
+    with (content_dir / "catalogue" / "products.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def set_cells(content_dir, changes):
+    """Write products.csv with changes = {line number: {column: new value}} applied."""
+    rows = product_rows(content_dir)
+    for line, cells in changes.items():
+        rows[line - 2].update(cells)
+    with (content_dir / "catalogue" / "products.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def other_grade(grade):
+    return "Extra" if grade != "Extra" else "Class I"
 
 
 def test_load_into_empty_database_creates_the_catalogue(messages):
@@ -77,14 +91,21 @@ def test_load_into_empty_database_creates_the_catalogue(messages):
             assert category.product_set.exists(), f"leaf {category.full_name} has no products of its own"
 
     # Attribute values are real Oscar attribute values, read back through product.attr.
-    lettuce = Product.objects.get(upc="5060900000017")
-    assert lettuce.attr.variety == "Rex"
-    assert lettuce.attr.pack_unit.option == "head"
-    assert lettuce.attr.pack_size == 1.0
-    assert {option.option for option in lettuce.attr.certifications} == {"GAP"}
-    assert lettuce.attr.harvest_date.isoformat() == "2026-11-16"
-    assert lettuce.get_product_class().slug == "leafy-greens"
-    assert lettuce.stockrecords.get().partner.code == "forge-lane-farms"
+    row = product_rows()[0]
+    product = Product.objects.get(upc=row["upc"])
+    assert (product.title, product.slug, product.description) == (row["title"], row["slug"], row["description"])
+    assert product.attr.variety == row["variety"]
+    assert product.attr.grade.option == row["grade"]
+    assert product.attr.pack_unit.option == row["pack_unit"]
+    assert product.attr.pack_size == float(row["pack_size"])
+    assert {option.option for option in product.attr.certifications} == set(row["certifications"].split("|"))
+    assert product.attr.harvest_date.isoformat() == row["harvest_date"]
+    assert product.attr.shelf_life_days == int(row["shelf_life_days"])
+    assert product.get_product_class().slug == row["product_class"]
+    assert product.categories.get().full_name == row["category"]
+    record = product.stockrecords.get()
+    assert (record.partner.code, record.partner_sku) == (row["grower"], row["sku"])
+    assert (record.price, record.num_in_stock) == (Decimal(row["price"]), int(row["stock"]))
 
     assert any(message.startswith("Products: 20/") for message in messages)
     assert messages[-1].startswith("Catalogue loaded in")
@@ -106,47 +127,50 @@ def test_rerun_updates_changed_rows_in_place(broken_content, messages):
     load_catalogue(CONTENT_DIR, messages.append)
     before = table_counts()
 
-    def change(lines):
-        # line 2: butterhead 'Rex' 1 head -> new price, stock and grade; line 3: no harvest date
-        lines[1] = lines[1].replace(",1.10,381,", ",1.25,90,").replace(",Class II,", ",Extra,")
-        lines[2] = lines[2].replace(",2026-11-18,", ",,")
-
-    rewrite_products(broken_content, change)
+    first, second = product_rows()[:2]
+    new_price = Decimal(first["price"]) + Decimal("0.15")
+    new_grade = other_grade(first["grade"])
+    # line 2: new price, stock and grade; line 3: the harvest date removed
+    set_cells(broken_content, {2: {"price": str(new_price), "stock": "7", "grade": new_grade},
+                               3: {"harvest_date": ""}})
     result = load_catalogue(broken_content, messages.append)
 
     assert table_counts() == {**before, "ProductAttributeValue": before["ProductAttributeValue"] - 1}
     assert result["products created"] == 0
     assert result["products updated"] == 2
     assert result["stock records updated"] == 1
-    record = StockRecord.objects.get(product__upc="5060900000017")
-    assert (record.price, record.num_in_stock) == (Decimal("1.25"), 90)
-    assert Product.objects.get(upc="5060900000017").attr.grade.option == "Extra"
-    assert not hasattr(Product.objects.get(upc="5060900000024").attr, "harvest_date")
+    record = StockRecord.objects.get(product__upc=first["upc"])
+    assert (record.price, record.num_in_stock) == (new_price, 7)
+    assert Product.objects.get(upc=first["upc"]).attr.grade.option == new_grade
+    assert not hasattr(Product.objects.get(upc=second["upc"]).attr, "harvest_date")
 
 
 @pytest.mark.parametrize(
-    ("line", "old", "new", "expected"),
+    ("line", "column", "value", "expected"),
     [
-        (5, ",lagan-growers,", ",nobody-farms,", 'grower "nobody-farms" is not in growers.csv'),
-        (9, ",2.05,", ",2,05,", "fields; the header has"),
-        (12, ",2.65,", ",£2.65,", 'price "£2.65" is not a number'),
-        (20, ",Leafy greens > Lettuce,", ",Leafy greens > Kale,", 'category "Leafy greens > Kale"'),
-        (33, ",2026-11-21,", ",2026-13-21,", 'harvest_date "2026-13-21" is not a valid date'),
-        (40, ",Class I,", ",First class,", 'grade "First class" is not one of its options'),
+        (5, "grower", "nobody-farms", 'grower "nobody-farms" is not in growers.csv'),
+        (9, "price", "2,05", "the row has 23 fields; the header has 22"),
+        (12, "price", "£2.65", 'price "£2.65" is not a number'),
+        (20, "category", "Leafy greens > Kale", 'category "Leafy greens > Kale" is not in categories.csv'),
+        (33, "harvest_date", "2026-13-21", 'harvest_date "2026-13-21" is not a valid date'),
+        (40, "grade", "First class", 'grade "First class" is not one of its options'),
     ],
 )
-def test_bad_row_names_file_and_line_and_writes_nothing(broken_content, messages, line, old, new, expected):
+def test_bad_row_names_file_and_line_and_writes_nothing(broken_content, messages, line, column, value, expected):
     load_catalogue(CONTENT_DIR, messages.append)
     before = table_counts()
     prices = dict(StockRecord.objects.values_list("partner_sku", "price"))
 
-    def change(lines):
-        assert old in lines[line - 1], f"test data moved: {old!r} is not on line {line}"
-        lines[line - 1] = lines[line - 1].replace(old, new, 1)
-        # A valid change on another line must not be written either.
-        lines[1] = lines[1].replace(",1.10,", ",9.99,")
+    # A valid change on line 2 must not be written either.
+    set_cells(broken_content, {2: {"price": "9.99"}})
+    path = broken_content / "catalogue" / "products.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = next(csv.reader([lines[line - 1]]))
+    cells[lines[0].split(",").index(column)] = value
+    # Written by hand so that "2,05" really lands unquoted, as a spreadsheet slip would.
+    lines[line - 1] = ",".join(f'"{cell}"' if "," in cell and cell != value else cell for cell in cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    rewrite_products(broken_content, change)
     with pytest.raises(DemoDataError) as error:
         load_catalogue(broken_content, messages.append)
 
@@ -160,7 +184,8 @@ def test_bad_row_names_file_and_line_and_writes_nothing(broken_content, messages
 
 
 def test_missing_column_is_reported_against_the_header(broken_content, messages):
-    rewrite_products(broken_content, lambda lines: lines.__setitem__(0, lines[0].replace(",price,", ",cost,")))
+    path = broken_content / "catalogue" / "products.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",price,", ",cost,", 1), encoding="utf-8")
 
     with pytest.raises(DemoDataError) as error:
         load_catalogue(broken_content, messages.append)
