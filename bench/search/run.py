@@ -179,6 +179,7 @@ def main(argv=None):
     if args.queries < 1 or args.products < 1:
         parser.error("--products and --queries must be at least 1")
 
+    start_load = ", ".join(f"{x:.2f}" for x in os.getloadavg())  # other work on the machine skews every figure
     url = setup(args)
     from django.core.management import call_command
     from django.db import connection
@@ -254,6 +255,7 @@ def main(argv=None):
 
     # ---- report ----------------------------------------------------------
     print()
+    print(f"load average at the end (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}; at the start: {start_load}")
     print(f"Search benchmark: {args.products} products, {len(queries)} queries, database {vendor} "
           f"({'PostgreSQL' if url.startswith('postgres') else 'SQLite file'}), Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     print(f"{'backend':10} {'store':8} {'docs':>7} {'build s':>8} {'open s':>7} {'view p50':>9} {'view p95':>9} "

@@ -139,3 +139,18 @@ def test_saved_search_emails_new_matches_once(django_app, catalogue):
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["chef@example.com"]
     assert "Lemon Basil" in mail.outbox[0].body and "Far Away Basil" not in mail.outbox[0].body
     assert send_saved_search_alerts.delay().get()["sent"] == 0  # not sent twice
+
+
+def test_cached_cards_show_a_new_price_and_this_requests_csrf_token(django_app, catalogue):
+    from django.core.cache import cache
+
+    cache.clear()
+    first = django_app.get(SEARCH, params={"q": "genovese"})
+    assert "£4.50" in first.html.select_one(".search-products").text
+    record = catalogue[0].stockrecords.get()
+    record.price = "3.25"
+    record.save()
+    second = django_app.get(SEARCH, params={"q": "genovese"})
+    assert "£3.25" in second.html.select_one(".search-products").text
+    token = second.html.select_one(".search-products input[name=csrfmiddlewaretoken]")
+    assert token is not None and "placeholder" not in token["value"]

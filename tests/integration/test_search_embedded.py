@@ -154,3 +154,19 @@ def test_haystack_searchqueryset_runs_on_the_same_backend(catalogue):
     assert SearchQuerySet().order_by("-price")[0].object.title == "Butterhead Lettuce"
     combined = And((Clause("region", "exact", "London"), Clause("price", "lt", 10)))
     assert execute(SearchRequest(where=combined)).total == 1
+
+
+def test_a_provider_for_many_products_is_called_once_per_chunk(catalogue):
+    calls = []
+
+    def many(products):
+        calls.append(len(products))
+        return {p.pk: {"energy_grade": "B"} for p in products}
+
+    extra_fields.register_index_fields("energy", lambda product: {"energy_grade": "Z"}, many=many)
+    try:
+        rebuild()
+        assert calls == [5]
+        assert execute(SearchRequest(where=Clause("energy_grade", "exact", "B"))).total == 5
+    finally:
+        extra_fields.unregister_index_fields("energy")

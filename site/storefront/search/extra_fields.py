@@ -21,7 +21,11 @@ with the product ids so the change reaches the index after commit.
 
 Providers run for every product at index time, through a guarded call: one
 that raises or returns something unusable is logged and skipped, and the
-product is still indexed with the other fields.
+product is still indexed with the other fields. Indexing works in chunks of
+products; a provider that can answer for many products at once (one query
+for the chunk instead of one per product) passes many=:
+
+    register_index_fields("energy", energy_fields, many=energy_fields_for)   # many(products) -> {pk: {...}}
 """
 
 import logging
@@ -32,6 +36,7 @@ logger = logging.getLogger(__name__)
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 _providers = {}  # name -> callable(product) -> dict
+_many = {}  # name -> callable(products) -> {pk: dict}, or None
 _facets = {}  # field -> label
 
 # Names the index already uses; an extra field may not shadow them.
@@ -46,15 +51,22 @@ class ExtraFieldError(ValueError):
     pass
 
 
-def register_index_fields(name, provider):
-    """Add (or replace) the provider called `name`: provider(product) -> {field: value}."""
-    if not callable(provider):
+def register_index_fields(name, provider, many=None):
+    """Add (or replace) the provider called `name`: provider(product) -> {field: value}.
+
+    many(products) -> {product pk: {field: value}}, when given, is used when
+    indexing a chunk of products; `provider` for one product.
+    """
+    many = many or getattr(provider, "many", None)
+    if not callable(provider) or (many is not None and not callable(many)):
         raise ExtraFieldError(f"The index field provider {name!r} is not callable.")
     _providers[name] = provider
+    _many[name] = many
 
 
 def unregister_index_fields(name):
     _providers.pop(name, None)
+    _many.pop(name, None)
 
 
 def register_facet(field, label):
@@ -81,27 +93,49 @@ def _valid_value(value):
     return False
 
 
+def _accept(name, fields, product_pk, collected):
+    if not fields:
+        return
+    if not isinstance(fields, dict):
+        logger.error("Index field provider %r returned %s, not a dict; skipped", name, type(fields).__name__)
+        return
+    for field, value in fields.items():
+        if not isinstance(field, str) or not _FIELD_NAME.match(field) or field in RESERVED:
+            logger.error("Index field provider %r returned the field %r, which is reserved or not a lower-case name; skipped", name, field)
+            continue
+        if not _valid_value(value):
+            logger.error("Index field provider %r returned %r for %r (product %s): use a string, number or list of strings; skipped",
+                         name, value, field, product_pk)
+            continue
+        if value is not None:
+            collected[field] = list(value) if isinstance(value, tuple) else value
+
+
 def collect_extra_index_fields(product):
     """The extra fields of every registered provider for this product, validated."""
-    collected = {}
+    return collect_extra_index_fields_many([product]).get(product.pk, {})
+
+
+def collect_extra_index_fields_many(products):
+    """{product pk: extra fields} for a chunk of products, each provider called once where it can be."""
+    products = list(products)
+    collected = {product.pk: {} for product in products}
     for name, provider in list(_providers.items()):
-        try:
-            fields = provider(product)
-        except Exception:  # a broken plugin must not stop indexing
-            logger.exception("Index field provider %r failed for product %s; skipped", name, product.pk)
-            continue
-        if not fields:
-            continue
-        if not isinstance(fields, dict):
-            logger.error("Index field provider %r returned %s, not a dict; skipped", name, type(fields).__name__)
-            continue
-        for field, value in fields.items():
-            if not isinstance(field, str) or not _FIELD_NAME.match(field) or field in RESERVED:
-                logger.error("Index field provider %r returned the field %r, which is reserved or not a lower-case name; skipped", name, field)
+        many = _many.get(name)
+        if many is not None:
+            try:
+                answers = many(products) or {}
+            except Exception:  # a broken plugin must not stop indexing
+                logger.exception("Index field provider %r failed for %d products; skipped", name, len(products))
                 continue
-            if not _valid_value(value):
-                logger.error("Index field provider %r returned %r for %r: use a string, number or list of strings; skipped", name, value, field)
+            for product in products:
+                _accept(name, answers.get(product.pk), product.pk, collected[product.pk])
+            continue
+        for product in products:
+            try:
+                fields = provider(product)
+            except Exception:  # a broken plugin must not stop indexing
+                logger.exception("Index field provider %r failed for product %s; skipped", name, product.pk)
                 continue
-            if value is not None:
-                collected[field] = list(value) if isinstance(value, tuple) else value
+            _accept(name, fields, product.pk, collected[product.pk])
     return collected

@@ -18,7 +18,7 @@ from oscar.core.loading import get_model
 
 from storefront.commerce.partner.models import CERTIFICATIONS
 
-from .extra_fields import collect_extra_index_fields
+from .extra_fields import collect_extra_index_fields_many
 
 # Attribute codes the catalogue may use for each indexed property, first match wins.
 ATTRIBUTE_CODES = {
@@ -152,6 +152,7 @@ class ProductIndex(indexes.SearchIndex, indexes.Indexable):
             if kind == "multi_option":
                 continue  # several options per value: rare for produce; not indexed
             attributes.setdefault(product_id, {}).setdefault(code, _attribute_text(value))
+        extras = collect_extra_index_fields_many(products)
         for product in products:
             product_partners = []
             seen = set()
@@ -162,7 +163,7 @@ class ProductIndex(indexes.SearchIndex, indexes.Indexable):
             document = {ID: get_identifier(product), DJANGO_CT: "catalogue.product", DJANGO_ID: str(product.pk)}
             document.update(self.product_fields(product, records.get(product.pk, []), product_partners,
                                                 categories.get(product.pk, []), attributes.get(product.pk, {})))
-            document.update(collect_extra_index_fields(product))
+            document.update(extras[product.pk])
             product._search_document = document
         return products
 

@@ -24,6 +24,7 @@ class ProductResult:
     object: object
     score: float = 0.0
     distance_km: float = None
+    card_html: str = ""  # set by cards.attach_cards() for result pages
 
 
 @dataclass

@@ -26,6 +26,7 @@ from oscar.core.loading import get_class, get_model
 from storefront.plugins.search import site_visibility_clauses
 
 from . import service
+from .cards import attach_cards
 from .backends.base import SearchUnavailable
 from .facets import facet_data
 from .query import InvalidSearch, SearchRequest
@@ -67,6 +68,15 @@ def _page_number(request):
     return min(max(number, 1), MAX_PAGE)
 
 
+def site_clauses(request):
+    """Clauses that hide the products this request's site does not show (the plugin host decides)."""
+    try:
+        from storefront.plugins.search import site_visibility_clauses
+    except ImportError:  # no plugin host installed: every site shows every product
+        return []
+    return list(site_visibility_clauses(request))
+
+
 def search_cms_pages(query, limit=5):
     """Live, public CMS pages (blog posts, landing pages) matching the words, for their own section."""
     if not query:
@@ -92,6 +102,9 @@ class BaseSearchView(View):
     def extra_context(self):
         return {}
 
+    def extra_clauses(self):
+        return site_clauses(self.request)
+
     def get(self, request, *args, **kwargs):
         form = self.form_class(request.GET, **self.get_form_kwargs())
         form.is_valid()
@@ -111,6 +124,8 @@ class BaseSearchView(View):
         except InvalidSearch as exc:
             form.add_error(None, str(exc))
             page = service.SearchPage([], 0, None, None)
+        if self.template_name == BaseSearchView.template_name:
+            attach_cards(request, page.results)
         paginator = Paginator(_Window(page.total, (number - 1) * per_page, page.results), per_page)
         try:
             page_obj = paginator.page(number)
@@ -197,7 +212,10 @@ class AutocompleteView(View):
         if not query:
             return JsonResponse({"query": "", "suggestions": []})
         try:
-            response = service.execute(SearchRequest(text=query, prefix=True, fuzzy=False, limit=self.limit))
+            from .query import all_of
+
+            where = all_of(*site_clauses(request))
+            response = service.execute(SearchRequest(text=query, where=where, prefix=True, fuzzy=False, limit=self.limit))
         except SearchUnavailable:
             return JsonResponse({"query": query, "suggestions": [], "error": "Search is unavailable right now."}, status=503)
         except InvalidSearch as exc:
