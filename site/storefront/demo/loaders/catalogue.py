@@ -260,7 +260,7 @@ class _RowReader:
         return value
 
 
-def _read_csv(path, required_columns, problems, optional_columns=()):
+def _read_csv(path, required_columns, problems):
     """Yield a _RowReader per data row, or record why the file cannot be read."""
     if not path.is_file():
         problems.append(Problem(path, None, "the file is missing", "restore it from version control"))
@@ -278,7 +278,7 @@ def _read_csv(path, required_columns, problems, optional_columns=()):
             problems.append(Problem(path, 1, f"the header cannot be read ({exc})", "save the file as UTF-8 CSV"))
             return
         missing = [column for column in required_columns if column not in header]
-        unknown = [column for column in header if column not in required_columns and column not in optional_columns]
+        unknown = [column for column in header if column not in required_columns]
         if missing:
             problems.append(Problem(path, 1, f"missing column(s): {', '.join(missing)}",
                                     f"add them to the header; the columns are: {', '.join(required_columns)}"))
@@ -290,7 +290,9 @@ def _read_csv(path, required_columns, problems, optional_columns=()):
         line = 1
         try:
             for cells in reader:
-                start, line = line + 1, reader.line_num
+                line = reader.line_num
+                # The line the row starts on: the reader skips blank lines and a quoted cell may span lines.
+                start = line - sum(value.count("\n") for value in cells.values() if isinstance(value, str))
                 if "\0extra" in cells or None in cells.values():
                     count = len(header) + len(cells.get("\0extra", ())) - list(cells.values()).count(None)
                     problems.append(Problem(path, start, f"the row has {count} fields; the header has {len(header)}",
