@@ -123,6 +123,8 @@ class UploadForm(forms.Form):
 
 
 class ConnectionForm(forms.ModelForm):
+    api_base_url = forms.URLField(required=False, assume_scheme="https", label="VibeLux API address")
+
     class Meta:
         model = Connection
         fields = ["listing_mode", "price_per_kg", "default_shelf_life_days", "api_base_url", "api_token"]
