@@ -75,26 +75,32 @@ def test_energy_grade_is_a_search_facet_with_counts(django_app, catalogue):
     assert "A" in facets and "(2)" in facets
 
 
-def test_listing_costs_no_extra_queries_per_product(django_app, catalogue, django_assert_max_num_queries):
+@pytest.mark.parametrize("url", ["/shop/catalogue/", "/shop/search/?q="])
+def test_listing_and_search_cost_no_extra_queries_per_product(django_app, catalogue, settings, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     def count():
+        django_app.get(url)  # warm: the site's plugin scope, thumbnails
         with CaptureQueriesContext(connection) as queries:
-            django_app.get("/shop/catalogue/")
-        return len(queries)
+            page = django_app.get(url)
+        return len(queries), len(page.html.select("article.product_pod"))
 
-    few = count()
+    settings.SEARCH_CARD_CACHE_SECONDS = 0  # render every card on every request, badges included
+    site = Site.objects.get(is_default_site=True)
+    on_few, cards_few = count()
+    setting = PluginSetting.objects.create(site=site, plugin_id="energy_badges", enabled=False)
+    off_few, _ = count()
+    setting.delete()
     for i in range(6):
         make_produce(f"Extra {i}", catalogue["leeds"])
     rebuild()
-    many = count()
-    # The card itself costs Oscar some queries per product; the badges must add none:
-    # compare with the same page and the energy plugin switched off.
-    site = Site.objects.get(is_default_site=True)
+    on_many, cards_many = count()
     PluginSetting.objects.create(site=site, plugin_id="energy_badges", enabled=False)
-    without = count()
-    assert many - without <= 2, (few, many, without)
+    off_many, _ = count()
+    assert (cards_few, cards_many) == (3, 9)
+    # The badges cost the same few queries for 3 cards or 9.
+    assert on_many - off_many == on_few - off_few <= 2, (on_few, off_few, on_many, off_many)
 
 
 def test_a_raising_plugin_is_skipped_logged_and_switched_off(django_app, catalogue, plugin_host, caplog):

@@ -20,3 +20,18 @@ def _with_plugin(badge, plugin_id):
     from dataclasses import replace
 
     return replace(badge, plugin=plugin_id)
+
+
+def prefetch_badges(request, products):
+    """Compute the badges of products about to be rendered one by one, in one batch.
+
+    For code that renders each product card in its own template context (so
+    ``{% product_badges %}`` cannot see the rest of the page): call this first
+    and every card finds its badges already computed for the request.
+    """
+    memo = getattr(request, "_storefront_badges", None)
+    if memo is None:
+        memo = request._storefront_badges = {}
+    batch = [p for p in products if p is not None and p.pk not in memo]
+    if batch:
+        memo.update(badges_for(batch, scope=getattr(request, "plugin_scope", None)))

@@ -56,6 +56,15 @@ def render_card(request, product):
     return select_template(names).render({"product": product, "csrf_token": CSRF_PLACEHOLDER}, request)
 
 
+def _prefetch_badges(request, products):
+    """Plugins' badges for every card about to be rendered, in one batch (the plugin host, if installed)."""
+    try:
+        from storefront.plugins.badges import prefetch_badges
+    except ImportError:
+        return
+    prefetch_badges(request, products)
+
+
 def attach_cards(request, results):
     """Set result.card_html on each result: from the cache where it can be, rendered where not."""
     if not results:
@@ -65,6 +74,7 @@ def attach_cards(request, results):
     cached = cache.get_many(keys) if keys else {}
     fresh = {}
     token = get_token(request)
+    _prefetch_badges(request, [r.object for i, r in enumerate(results) if not keys or keys[i] not in cached])
     for position, result in enumerate(results):
         html = cached.get(keys[position]) if keys else None
         if html is None:
