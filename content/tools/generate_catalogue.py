@@ -824,10 +824,12 @@ def write_csv(path, fieldnames, rows):
 def write_data_files(out, previous=None):
     """Write the CSV files to ``out``, keeping product identifiers from ``previous`` (a products.csv)."""
     write_csv(out / "growers.csv",
-              ["code", "name", "description", "region", "city", "latitude", "longitude", "certifications", "website"],
+              ["code", "name", "description", "region", "city", "latitude", "longitude", "certifications", "website",
+               "logo"],
               [{key: grower[key] for key in ("code", "name", "description", "region", "city", "latitude",
                                              "longitude", "website")}
-               | {"certifications": grower["certifications"].replace(",", "|")} for grower in GROWERS])
+               | {"certifications": grower["certifications"].replace(",", "|"), "logo": f"{grower['code']}.jpg"}
+               for grower in GROWERS])
     write_csv(out / "categories.csv", ["path", "slug", "description"],
               [{"path": path, "slug": slug, "description": text} for path, slug, text in CATEGORIES])
     write_csv(out / "product_classes.csv", ["slug", "name", "requires_shipping", "track_stock"],
@@ -1056,11 +1058,33 @@ def draw_crop_image(crop, path):
     image.save(path, "JPEG", quality=IMAGE_QUALITY, optimize=True, progressive=True)
 
 
+LOGO_SIZE = 240
+LOGO_COLOURS = [(46, 125, 50), (0, 105, 92), (191, 54, 12), (106, 27, 154), (85, 107, 47), (183, 28, 28),
+                (55, 71, 79), (121, 85, 72), (21, 101, 192), (2, 119, 189)]
+
+
+def draw_grower_logo(grower, colour, path):
+    """A round badge: a leaf over the grower's initials, in the grower's own colour."""
+    image = Image.new("RGB", (LOGO_SIZE, LOGO_SIZE), (255, 255, 255))
+    d = ImageDraw.Draw(image)
+    d.ellipse([8, 8, LOGO_SIZE - 8, LOGO_SIZE - 8], fill=colour)
+    d.ellipse([18, 18, LOGO_SIZE - 18, LOGO_SIZE - 18], outline=(255, 255, 255), width=3)
+    d.polygon(leaf_points(120, 112, 72, 24, -math.pi / 2 - 0.5), fill=(255, 255, 255))
+    d.polygon(leaf_points(120, 112, 60, 20, -math.pi / 2 + 0.6), fill=shade(colour, 1.6))
+    initials = "".join(word[0] for word in grower["name"].replace(".", "").split()[:3]).upper()
+    d.text((LOGO_SIZE / 2, 160), initials, font=load_font(44), fill=(255, 255, 255), anchor="mm")
+    image.save(path, "JPEG", quality=80, optimize=True)
+
+
 def write_images(out):
     images = out / "images"
     images.mkdir(exist_ok=True)
     for crop in CROPS:
         draw_crop_image(crop, images / f"{crop.key}.jpg")
+    logos = out / "logos"
+    logos.mkdir(exist_ok=True)
+    for grower, colour in zip(GROWERS, LOGO_COLOURS, strict=True):
+        draw_grower_logo(grower, colour, logos / f"{grower['code']}.jpg")
     return images
 
 

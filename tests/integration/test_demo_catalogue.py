@@ -71,6 +71,7 @@ def test_load_into_empty_database_creates_the_catalogue(messages):
     assert growers.count() >= 6
     assert len({grower.region for grower in growers}) >= 6, "growers should come from different regions"
     assert all(grower.latitude is not None and grower.certification_codes for grower in growers)
+    assert all(default_storage.exists(grower.logo.name) for grower in growers)
 
     products = Product.objects.all()
     assert products.count() >= 120
@@ -205,3 +206,18 @@ def test_failure_while_writing_rolls_back_rows_and_stored_files(messages, monkey
 
     assert set(table_counts().values()) == {0}
     assert not default_storage.exists(f"{loader.IMAGE_STORAGE_FOLDER}/butterhead.jpg")
+    assert not default_storage.exists(f"{loader.LOGO_STORAGE_FOLDER}/severn-fungi.jpg")
+
+
+def test_a_changed_image_file_replaces_the_stored_copy_under_the_same_name(broken_content, messages):
+    load_catalogue(CONTENT_DIR, messages.append)
+    image = broken_content / "catalogue" / "images" / "butterhead.jpg"
+    image.write_bytes((broken_content / "catalogue" / "images" / "rocket.jpg").read_bytes())
+
+    result = load_catalogue(broken_content, messages.append)
+
+    assert (result["image files created"], result["image files updated"]) == (0, 1)
+    stored = f"{loader.IMAGE_STORAGE_FOLDER}/butterhead.jpg"
+    with default_storage.open(stored, "rb") as handle:
+        assert handle.read() == image.read_bytes()
+    assert result["product images created"] == 0

@@ -88,6 +88,12 @@ def test_images_are_small_distinct_jpegs_and_all_used(data):
     assert len(digests) == len(files), "each crop has its own picture"
 
 
+def test_every_grower_has_its_own_logo(data):
+    logos = {grower.logo for grower in data.growers}
+    assert logos == set(data.logos) == {path.name for path in (CATALOGUE / "logos").iterdir()}
+    assert len({hashlib.sha256(path.read_bytes()).hexdigest() for path in data.logos.values()}) == len(logos)
+
+
 def test_committed_csv_files_are_what_the_generator_writes(tmp_path):
     spec = importlib.util.spec_from_file_location("generate_catalogue", GENERATOR)
     generator = importlib.util.module_from_spec(spec)
@@ -105,6 +111,7 @@ def test_committed_csv_files_are_what_the_generator_writes(tmp_path):
         ("growers.csv", 3, ",gap|pesticide-free,", ",gap|fairtrade,", "unknown certification code(s): fairtrade"),
         ("growers.csv", 4, ",53.800755,", ",153.800755,", 'latitude "153.800755" is out of range'),
         ("growers.csv", 5, "https://ancoats", "ancoats", "is not a URL"),
+        ("growers.csv", 6, ",forge-lane-farms.jpg", ",forge-lane.jpg", 'logo "forge-lane.jpg" is not in the logos'),
         ("categories.csv", 3, "Leafy greens > Lettuce", "Leafy veg > Lettuce",
          'parent category "Leafy veg" is not defined above'),
         ("product_classes.csv", 3, ",yes,yes", ",maybe,yes", 'requires_shipping "maybe" is not yes or no'),

@@ -9,6 +9,7 @@ The files, described in content/catalogue/README.md:
     product_attributes.csv  the attributes of each product class
     products.csv            products, their attribute values, price, stock, grower, image
     images/                 product images, copied once into media storage
+    logos/                  grower logos, likewise
 
 Loading happens in two phases. First every file is read and every row checked
 without touching the database; any problem (unknown grower, bad price, unknown
@@ -16,7 +17,7 @@ category, missing column, bad date, ...) ends the load with one DemoDataError
 listing each file, line and fix, and nothing is written. Then everything is
 written in one transaction, matching existing rows by natural key (grower code,
 category slug path, product class slug, attribute code, product UPC, stock
-record partner, image file name) and updating them in place, so a second run
+record partner, image and logo file name) and updating them in place, so a second run
 creates nothing. Products are written in batches with bulk queries, because
 saving them one by one through ``product.attr`` costs a handful of queries per
 attribute.
@@ -60,6 +61,7 @@ StockRecord = get_model("partner", "StockRecord")
 CATALOGUE_FOLDER = "catalogue"
 # A fixed folder, not Oscar's dated one, so a rerun finds the files it stored before.
 IMAGE_STORAGE_FOLDER = "images/products/demo"
+LOGO_STORAGE_FOLDER = "growers/logos/demo"
 PRODUCT_BATCH_SIZE = 20
 LIST_SEPARATOR = "|"
 CATEGORY_SEPARATOR = " > "
@@ -132,6 +134,7 @@ class GrowerRow:
     longitude: Decimal | None
     certifications: list
     website: str
+    logo: str  # file name in logos/, or ""
 
 
 @dataclass
@@ -184,7 +187,8 @@ class CatalogueData:
     option_groups: dict = field(default_factory=dict)  # code -> (name, [option texts])
     attributes: list = field(default_factory=list)
     products: list = field(default_factory=list)
-    images: dict = field(default_factory=dict)  # file name -> Path
+    images: dict = field(default_factory=dict)  # product image file name -> Path
+    logos: dict = field(default_factory=dict)  # grower logo file name -> Path
 
 
 class _RowReader:
@@ -334,7 +338,7 @@ def read_catalogue(folder):
 
 def _read_growers(path, data, problems):
     columns = ("code", "name", "description", "region", "city", "latitude", "longitude", "certifications",
-               "website")
+               "website", "logo")
     seen = {}
     url = URLValidator(schemes=["http", "https"])
     for row in _read_csv(path, columns, problems):
@@ -357,10 +361,14 @@ def _read_growers(path, data, problems):
                 url(website)
             except ValidationError:
                 row.problem(f'website "{website}" is not a URL', "give a full address, e.g. https://grower.example")
+        logo = row.text("logo", required=False, max_length=100)
+        if logo:
+            _check_file(row, "logo", logo, path.parent / "logos", data.logos)
         grower = GrowerRow(code=code, name=row.text("name", max_length=128),
                            description=row.text("description", required=False),
                            region=row.text("region", max_length=100), city=row.text("city", max_length=100),
-                           latitude=latitude, longitude=longitude, certifications=certifications, website=website)
+                           latitude=latitude, longitude=longitude, certifications=certifications, website=website,
+                           logo=logo)
         data.growers.append(grower)
 
 
@@ -495,16 +503,25 @@ def _attribute_value(row, attribute, option_groups):
     return values if kind == "multi_option" else values[0]
 
 
-def _check_image(path):
-    """None when ``path`` is a readable image, else what is wrong with it."""
+def _check_file(row, column, name, folder, found):
+    """Check that the image ``name`` is in ``folder``; record it in ``found`` ({name: path}) when it is."""
+    if "/" in name or "\\" in name or name.startswith("."):
+        row.problem(f'{column} "{name}" is not a plain file name', f"give the file name in {folder.name}/ only")
+        return
+    if name in found:
+        return
+    path = folder / name
     if not path.is_file():
-        return "is not in the images folder"
+        row.problem(f'{column} "{name}" is not in the {folder.name} folder',
+                    f"add the file to content/catalogue/{folder.name} or correct the name")
+        return
     try:
         with Image.open(path) as image:
             image.verify()
     except (OSError, UnidentifiedImageError):
-        return "is not a readable image"
-    return None
+        row.problem(f'{column} "{name}" is not a readable image', "replace it with a JPEG or PNG file")
+        return
+    found[name] = path
 
 
 def _read_products(path, images_folder, data, problems):
@@ -514,7 +531,6 @@ def _read_products(path, images_folder, data, problems):
     attribute_columns = tuple(dict.fromkeys(a.code for a in data.attributes))
     growers = {g.code: g for g in data.growers}
     categories = {c.names for c in data.categories}
-    image_problems = {}
     seen_upc, seen_slug, seen_sku = {}, {}, {}
     for row in _read_csv(path, PRODUCT_COLUMNS + attribute_columns, problems):
         upc = row.text("upc", max_length=64)
@@ -547,16 +563,7 @@ def _read_products(path, images_folder, data, problems):
             row.problem(f'grower "{grower}" is not in growers.csv',
                         f"use one of the grower codes: {', '.join(growers)}")
         if image:
-            if "/" in image or "\\" in image or image.startswith("."):
-                row.problem(f'image "{image}" is not a plain file name', "give the file name in images/ only")
-            else:
-                if image not in image_problems:
-                    image_problems[image] = _check_image(images_folder / image)
-                if image_problems[image]:
-                    row.problem(f'image "{image}" {image_problems[image]}',
-                                "add the file to content/catalogue/images or correct the name")
-                else:
-                    data.images[image] = images_folder / image
+            _check_file(row, "image", image, images_folder, data.images)
         values = {}
         class_attributes = attributes.get(product_class, {})
         for code in attribute_columns:
@@ -636,9 +643,13 @@ def load_catalogue(content_dir: Path, progress) -> dict:
             _check_database_conflicts(folder, data)
             groups, option_lookup = _sync_option_groups(data, counts)
             classes, attributes = _sync_product_classes(data, groups, counts)
-            growers = _sync_growers(data, counts)
+            files = {f"{IMAGE_STORAGE_FOLDER}/{name}": path for name, path in data.images.items()}
+            files.update({f"{LOGO_STORAGE_FOLDER}/{name}": path for name, path in data.logos.items()})
+            stored = _store_files(files, counts, stored_files)
+            image_names = {name: stored[f"{IMAGE_STORAGE_FOLDER}/{name}"] for name in data.images}
+            logo_names = {name: stored[f"{LOGO_STORAGE_FOLDER}/{name}"] for name in data.logos}
+            growers = _sync_growers(data, logo_names, counts)
             categories = _sync_categories(data, counts)
-            image_names = _store_images(data, counts, stored_files)
             context = {"classes": classes, "attributes": attributes, "options": option_lookup,
                        "group_codes": {group.pk: code for code, group in groups.items()},
                        "growers": growers, "categories": categories, "images": image_names,
@@ -719,13 +730,13 @@ def _sync_product_classes(data, groups, counts):
     return classes, attributes
 
 
-def _sync_growers(data, counts):
+def _sync_growers(data, logo_names, counts):
     existing = {p.code: p for p in Partner.objects.filter(code__in=[g.code for g in data.growers])}
     return {row.code: _upsert(Partner, existing, row.code,
                               {"code": row.code, "name": row.name, "description": row.description,
                                "region": row.region, "city": row.city, "latitude": row.latitude,
                                "longitude": row.longitude, "certifications": ",".join(row.certifications),
-                               "website": row.website}, counts, "growers")
+                               "website": row.website, "logo": logo_names.get(row.logo)}, counts, "growers")
             for row in data.growers}
 
 
@@ -757,25 +768,27 @@ def _sync_categories(data, counts):
     return result
 
 
-def _store_images(data, counts, stored_files):
-    """Copy each image file into media storage once; return {file name: storage name}."""
+def _store_files(files, counts, stored_files):
+    """Copy each image into media storage once; return {wanted storage name: actual storage name}.
+
+    A file already stored with the same bytes is reused; one with other bytes is replaced.
+    """
     names = {}
-    for file_name, path in sorted(data.images.items()):
-        name = f"{IMAGE_STORAGE_FOLDER}/{file_name}"
+    for name, path in sorted(files.items()):
         content = path.read_bytes()
         previous = None
         if default_storage.exists(name):
             with default_storage.open(name, "rb") as stored:
                 previous = stored.read()
             if previous == content:
-                names[file_name] = name
+                names[name] = name
                 continue
             default_storage.delete(name)
             counts.updated["image files"] += 1
         else:
             counts.created["image files"] += 1
-        names[file_name] = default_storage.save(name, ContentFile(content))
-        stored_files.append((names[file_name], previous))
+        names[name] = default_storage.save(name, ContentFile(content))
+        stored_files.append((names[name], previous))
     return names
 
 
