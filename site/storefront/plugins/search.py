@@ -53,17 +53,29 @@ def forget_visibility():
     _visible_cache.clear()
 
 
-def index_fields(product):
-    """The search app's provider: plugins' index data plus the sites that hide this product."""
+def index_fields_many(products):
+    """The search app's batch provider: plugins' index data plus the sites that hide each product.
+
+    Called per indexing chunk, so the plugins' batch hooks and the per-site
+    visible-id sets cost a few queries per chunk, not per product.
+    """
     from .host import get_host
     from .index import index_data
 
     host = get_host()
-    fields = dict(index_data([product], host).get(product.pk, {}))
-    hidden_on = [str(site.pk) for site, q in _restricted_sites(host) if product.pk not in _visible_ids(host, site, q)]
-    if hidden_on:
-        fields[HIDDEN_FIELD] = hidden_on
-    return fields
+    products = list(products)
+    merged = index_data(products, host)
+    restricted = [(site, _visible_ids(host, site, q)) for site, q in _restricted_sites(host)]
+    for product in products:
+        hidden_on = [str(site.pk) for site, visible in restricted if product.pk not in visible]
+        if hidden_on:
+            merged.setdefault(product.pk, {})[HIDDEN_FIELD] = hidden_on
+    return merged
+
+
+def index_fields(product):
+    """The same for one product."""
+    return index_fields_many([product]).get(product.pk, {})
 
 
 def site_visibility_clauses(request):
@@ -97,7 +109,7 @@ def connect_search(host):
     except ImportError:
         logger.info("No storefront.search app: plugins' index data and facets are not wired")
         return False
-    extra_fields.register_index_fields("plugins", index_fields)
+    extra_fields.register_index_fields("plugins", index_fields, many=index_fields_many)
     from .index import search_facets
 
     for field, label in search_facets(host).items():
