@@ -1,0 +1,119 @@
+"""The VibeLux demo: connect one demo grower to a simulated feed in content/vibelux/ and run it through the pipeline.
+
+``manage.py load_demo`` calls ``load_vibelux_demo(content_dir, progress)``.
+The feed is a list of webhook events (events.json, each validated against the
+contract); they are stored and processed exactly as a delivered webhook is
+(webhooks.store_event, then tasks.process_event), so the demo shows what
+the real path does: a listing stocked from a harvest, a new listing created
+from a harvest, forecasts and grow conditions.
+
+Safe to run twice: events keep their ids, so a second run finds them stored
+and changes nothing. Dates in the files are moved forward by the days between
+the manifest's ``as_of`` and today, so forecasts stay in the future.
+"""
+
+import json
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from . import contract
+from .models import Connection, Lot, WebhookEvent
+
+FOLDER = "vibelux"
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+
+
+class DemoFeedError(ValueError):
+    """The demo feed files are wrong; the message names the file and the fix."""
+
+
+def _shift(value, days):
+    """The payload with every date and timestamp moved ``days`` forward."""
+    if isinstance(value, dict):
+        return {key: _shift(item, days) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shift(item, days) for item in value]
+    if isinstance(value, str) and DATE_RE.match(value):
+        return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
+    if isinstance(value, str) and DATETIME_RE.match(value):
+        moved = datetime.fromisoformat(value.replace("Z", "+00:00")) + timedelta(days=days)
+        return moved.isoformat().replace("+00:00", "Z")
+    return value
+
+
+def read_feed(content_dir):
+    """The manifest and its events, each checked against the contract (DemoFeedError otherwise)."""
+    folder = Path(content_dir) / FOLDER
+    manifest_path = folder / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DemoFeedError(f"{manifest_path}: {exc}; it must be a JSON object with as_of, grower and events") from None
+    for key in ("as_of", "grower", "facility_id", "events"):
+        if key not in manifest:
+            raise DemoFeedError(f"{manifest_path}: add the {key!r} key")
+    events_path = folder / manifest["events"]
+    try:
+        events = contract.loads(events_path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DemoFeedError(f"{events_path}: {exc}") from None
+    except contract.ContractError as exc:
+        raise DemoFeedError(f"{events_path}: {exc}") from None
+    if not isinstance(events, list):
+        raise DemoFeedError(f"{events_path}: the file must hold a JSON list of webhook events")
+    for index, item in enumerate(events):
+        found = contract.problems("webhook_event", item, prefix=f"events[{index}]")
+        if found:
+            raise DemoFeedError(f"{events_path}: " + "; ".join(found))
+    return manifest, events
+
+
+def _demo_grower(code):
+    Partner = get_model("partner", "Partner")
+    grower = Partner.objects.filter(code=code).first() or Partner.objects.order_by("code").first()
+    if grower is None:
+        raise DemoFeedError("there is no grower to connect; load the demo catalogue (content/catalogue) first")
+    return grower
+
+
+def load_vibelux_demo(content_dir, progress):
+    """Connect the demo grower to the simulated feed and process its events; returns counts."""
+    from .tasks import process_event
+    from .webhooks import store_event
+
+    manifest, events = read_feed(content_dir)
+    days = (timezone.localdate() - date.fromisoformat(manifest["as_of"])).days
+    grower = _demo_grower(manifest["grower"])
+    with transaction.atomic():
+        connection = Connection.objects.filter(partner=grower).first()
+        if connection is None:
+            connection = Connection.objects.create(
+                partner=grower, facility_id=manifest["facility_id"],
+                listing_mode=manifest.get("listing_mode", Connection.REVIEW),
+                price_per_kg=Decimal(manifest["price_per_kg"]) if manifest.get("price_per_kg") else None,
+            )
+            progress(f"Connected {grower} to VibeLux facility {connection.facility_id}")
+        # The feed names the manifest's facility; a connection made another way keeps its own id.
+        facility_id = connection.facility_id
+    new = 0
+    for payload in events:
+        text = contract.dumps(_shift(payload, days)).replace(f'"{manifest["facility_id"]}"', f'"{facility_id}"')
+        payload = contract.loads(text)
+        event, created = store_event(connection, payload)
+        if created:
+            new += 1
+        # Processing is idempotent: an event already processed is left alone.
+        status = process_event(event.pk)
+        if status == WebhookEvent.FAILED:
+            event.refresh_from_db()
+            raise DemoFeedError(f"demo event {event.event_id} could not be applied: {event.outcome}")
+    lots = Lot.objects.filter(connection=connection).count()
+    progress(f"VibeLux feed: {new} new of {len(events)} events for {grower}; {lots} lots")
+    return {"vibelux events": new, "vibelux lots": lots}
