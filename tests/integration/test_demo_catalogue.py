@@ -221,3 +221,20 @@ def test_a_changed_image_file_replaces_the_stored_copy_under_the_same_name(broke
     with default_storage.open(stored, "rb") as handle:
         assert handle.read() == image.read_bytes()
     assert result["product images created"] == 0
+
+
+@pytest.mark.postgres
+def test_category_listing_view_is_refreshed_on_postgres(messages, settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: Oscar's product-category materialised view exists only there "
+                    "(set DATABASE_URL to a PostgreSQL database to run this test)")
+    settings.OSCAR_CATALOGUE_USE_POSTGRES_MATERIALISED_VIEWS = True
+    Hierarchy = get_model("catalogue", "ProductCategoryHierarchy")
+
+    load_catalogue(CONTENT_DIR, messages.append)
+
+    herbs = Category.objects.get(slug="herbs", depth=1)
+    in_subtree = ProductCategory.objects.filter(category__in=herbs.get_descendants_and_self())
+    assert Hierarchy.objects.filter(category_id=herbs.pk).count() == in_subtree.count() > 0

@@ -38,9 +38,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from oscar.checks import use_productcategory_materialised_view
 from oscar.core.loading import get_model
 from PIL import Image, UnidentifiedImageError
 
@@ -595,6 +596,7 @@ class _Counts:
     def __init__(self):
         self.created = dict.fromkeys(KINDS, 0)
         self.updated = dict.fromkeys(KINDS, 0)
+        self.category_links_changed = False
 
     def as_dict(self):
         result = {}
@@ -658,6 +660,10 @@ def load_catalogue(content_dir: Path, progress) -> dict:
             for start in range(0, total, PRODUCT_BATCH_SIZE):
                 _sync_product_batch(data.products[start:start + PRODUCT_BATCH_SIZE], context, counts)
                 progress(f"Products: {min(start + PRODUCT_BATCH_SIZE, total)}/{total}")
+            if counts.category_links_changed and use_productcategory_materialised_view():
+                # Oscar refreshes this view from ProductCategory signals, which bulk writes do not send.
+                with connection.cursor() as cursor:
+                    cursor.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY catalogue_product_category_hierarchy")
     except BaseException:
         # Storage is not transactional: put back what was there before this run.
         for name, previous in reversed(stored_files):
@@ -817,7 +823,9 @@ def _sync_product_batch(rows, context, counts):
     # Existing products whose data changed: they count as updated and get a new date_updated.
     touched = {products[p.upc].pk for p in changed}
     touched |= _sync_attribute_values(rows, products, context) - new_ids
-    touched |= _sync_product_categories(rows, products, context) - new_ids
+    linked = _sync_product_categories(rows, products, context)
+    counts.category_links_changed |= bool(linked)
+    touched |= linked - new_ids
     counts.updated["products"] += len(touched)
     stock_touched = _sync_stock_records(rows, products, context, counts)
     image_touched = _sync_images(rows, products, context, counts)
