@@ -208,3 +208,42 @@ def test_products_of_a_grower_who_cannot_be_paid_are_not_sold(buyer_app, shop):
     assert page.request.path == reverse("basket:summary")
     assert "Curly kale (Not Yet Onboarded)" in page.text and "cannot receive payments" in page.text
     assert not Payment.objects.exists()
+
+
+def test_expired_authorisation_asks_for_the_card_again_and_a_new_intent_is_made(buyer_app, shop):
+    fill_basket(buyer_app, [(shop["basil"], 1)])
+    page = checkout_to_payment(buyer_app)
+    confirm_card(buyer_app, page, shop["stripe"], CARD_OK)
+    first = Payment.objects.get()
+    gateway.cancel_payment_intent(first.intent_id)  # what Stripe does to an uncaptured intent after 7 days
+    refused = place(page)
+    assert "authorisation expired" in refused.text
+    assert not Order.objects.exists()
+    page = buyer_app.get(reverse("checkout:payment-details"))
+    second = Payment.objects.get(attempt=2)
+    assert page.forms["payment-form"]["payment_intent"].value == second.intent_id
+    confirm_card(buyer_app, page, shop["stripe"], CARD_OK)
+    place(page)
+    assert Payment.objects.get(order=Order.objects.get()) == second
+
+
+def test_network_error_at_capture_rolls_the_order_back_and_a_retry_places_it_once(buyer_app, shop, monkeypatch):
+    fill_basket(buyer_app, [(shop["basil"], 1)])
+    page = checkout_to_payment(buyer_app)
+    confirm_card(buyer_app, page, shop["stripe"], CARD_OK)
+    real_capture = gateway.capture_payment_intent
+
+    def unreachable(*args, **kwargs):
+        raise gateway.PaymentUnavailable("capture: connection reset")
+
+    monkeypatch.setattr(gateway, "capture_payment_intent", unreachable)
+    refused = place(page)
+    assert "could not reach our payment provider" in refused.text
+    assert not Order.objects.exists()
+    assert StockRecord.objects.get(product=shop["basil"]).num_allocated in (0, None)
+    assert Basket.objects.get(owner__email="buyer@example.com", status=Basket.OPEN).num_items == 1
+    # Stripe is back: the buyer clicks again and the same authorisation is captured, once.
+    monkeypatch.setattr(gateway, "capture_payment_intent", real_capture)
+    place(refused)
+    order = Order.objects.get()
+    assert Payment.objects.get().order == order and Payment.objects.get().amount_captured == 320

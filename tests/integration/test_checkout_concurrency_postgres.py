@@ -168,9 +168,12 @@ def test_two_baskets_with_the_same_products_in_opposite_order_do_not_deadlock(sh
     for round_number in range(3):
         a = Buyer(f"a{round_number}@example.com", local_stripe)
         b = Buyer(f"b{round_number}@example.com", local_stripe)
-        a.add(first), a.add(second)
-        b.add(second), b.add(first)
-        a.authorise(), b.authorise()
+        a.add(first)
+        a.add(second)
+        b.add(second)
+        b.add(first)
+        a.authorise()
+        b.authorise()
         results = run_together([a.place, b.place])
         assert [r[0].url for r in results] == [reverse("checkout:thank-you")] * 2, results
     assert Order.objects.count() == 6

@@ -17,7 +17,7 @@ The distributor plugin will add payees; it gets the same rule: a payee is a
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 # ISO 4217 currencies Stripe charges in whole units.
 ZERO_DECIMAL_CURRENCIES = frozenset(
