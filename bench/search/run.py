@@ -210,9 +210,13 @@ def main(argv=None):
     count, build_s = rebuild()
     embedded._states.clear()
     backend = connections["default"].get_backend()
+    import resource
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     backend.snapshot()
     open_s = time.perf_counter() - started
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     client = Client()
     view_times, statuses = time_view(client, queries)
     query_times, totals = time_queries(backend, queries)
@@ -267,6 +271,7 @@ def main(argv=None):
         e, w = results
         print(f"Whoosh / embedded: view p50 x{w[5]['p50'] / e[5]['p50']:.1f}, view p95 x{w[5]['p95'] / e[5]['p95']:.1f}, "
               f"query p95 x{w[6]['p95'] / e[6]['p95']:.0f}, build x{w[3] / e[3]:.1f}")
+    print(f"embedded snapshot: peak RSS {rss_before / 1024:.0f} MB before the first load, {rss_after / 1024:.0f} MB after")
     empty = sum(1 for t in results[0][8] if t == 0)
     print(f"embedded: {empty} of {len(queries)} queries matched nothing; median hits {statistics.median(results[0][8]):.0f}")
 

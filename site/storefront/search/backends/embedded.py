@@ -22,6 +22,7 @@ import datetime as dt
 import logging
 import math
 import random
+import sys
 import threading
 import time
 from collections import defaultdict
@@ -70,6 +71,20 @@ def serialise(document):
     out["_terms"] = sorted(set(analyse(out.pop("text", "") or "")) | title_terms)
     out["_title_terms"] = sorted(title_terms)
     out["pk"] = int(document["django_id"])
+    return out
+
+
+def _interned(data):
+    """The same document with its repeated strings shared: a snapshot holds many copies of each term and value."""
+    if data is None:
+        return None
+    out = {}
+    for name, value in data.items():
+        if isinstance(value, str):
+            value = sys.intern(value)
+        elif isinstance(value, list):
+            value = [sys.intern(v) if isinstance(v, str) else v for v in value]
+        out[sys.intern(name)] = value
     return out
 
 
@@ -482,13 +497,13 @@ class EmbeddedSearchBackend(StorefrontBackend):
         if incremental:
             rows = dict(state.rows)
             for row_id, key, data in IndexedDocument.objects.filter(id__gt=last_seen).order_by("id").values_list("id", "key", "data").iterator(chunk_size=2000):
-                rows[key] = (row_id, data)
+                rows[key] = (row_id, _interned(data))
             if len(rows) != signature[0]:  # rows vanished that we still hold: start again
                 incremental = False
         if not incremental:
             rows = {}
             for row_id, key, data in IndexedDocument.objects.order_by("id").values_list("id", "key", "data").iterator(chunk_size=2000):
-                rows[key] = (row_id, data)
+                rows[key] = (row_id, _interned(data))
         started = time.perf_counter()
         state.snapshot = Snapshot(data for _, data in sorted(rows.values(), key=lambda item: item[0]))
         state.rows = rows
