@@ -14,7 +14,6 @@ from storefront.cms import factories
 
 pytestmark = pytest.mark.django_db
 
-Category = get_model("catalogue", "Category")
 ProductCategory = get_model("catalogue", "ProductCategory")
 
 # Queries a commerce block may add to a page, whatever the number of products:

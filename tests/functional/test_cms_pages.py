@@ -40,7 +40,9 @@ def navigation(home):
     settings.footer_links = factories.stream(
         [("link", {"label": "Delivery info", "link": {"page": None, "url": "/delivery/"}})]
     )
-    settings.social_links = factories.stream([("social", {"name": "Instagram", "url": "https://instagram.com/growers"})])
+    settings.social_links = factories.stream(
+        [("social", {"name": "Instagram", "url": "https://instagram.com/growers"})]
+    )
     settings.save()
     return settings
 

@@ -67,7 +67,10 @@ class LinkBlock(blocks.StructBlock):
         if bool(value.get("page")) == bool(value.get("url")):
             message = _("Choose a page or enter a URL (one of the two).")
             raise StructBlockValidationError(
-                block_errors={"page": ErrorList([ValidationError(message)]), "url": ErrorList([ValidationError(message)])}
+                block_errors={
+                    "page": ErrorList([ValidationError(message)]),
+                    "url": ErrorList([ValidationError(message)]),
+                }
             )
         return value
 
@@ -94,7 +97,10 @@ class HeroBlock(blocks.StructBlock):
     image = ImageChooserBlock(required=False, help_text=_("A wide photo; the text sits on a dark overlay."))
     button_text = blocks.CharBlock(required=False, max_length=60)
     button_link = blocks.CharBlock(
-        required=False, max_length=500, validators=[validate_link_url], help_text=_("https://... or a path such as /shop/.")
+        required=False,
+        max_length=500,
+        validators=[validate_link_url],
+        help_text=_("https://... or a path such as /shop/."),
     )
 
     class Meta:
@@ -171,7 +177,8 @@ class CallToActionBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         request = (parent_context or {}).get("request")
-        context["button_url"] = self.child_blocks["button"].child_blocks["link"].get_url(value["button"]["link"], request)
+        link_block = self.child_blocks["button"].child_blocks["link"]
+        context["button_url"] = link_block.get_url(value["button"]["link"], request)
         return context
 
 

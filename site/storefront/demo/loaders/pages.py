@@ -254,7 +254,8 @@ class _Loader:
             self._load_navigation(navigation_source, home)
         if self.missing_catalogue:
             self.progress(
-                "Not in the catalogue (blocks left empty until it is loaded): " + ", ".join(sorted(self.missing_catalogue))
+                "Not in the catalogue (blocks left empty until it is loaded): "
+                + ", ".join(sorted(self.missing_catalogue))
             )
 
     def _ensure_home(self, source: _Source) -> HomePage:
@@ -405,7 +406,8 @@ class _Loader:
                     f"{here}: unknown block type {block_type!r}; use one of {', '.join(stream_block.child_blocks)}."
                 )
             child = stream_block.child_blocks[block_type]
-            converted.append({"type": block_type, "value": self._convert(child, item.get("value"), f"{here} ({block_type})")})
+            value = self._convert(child, item.get("value"), f"{here} ({block_type})")
+            converted.append({"type": block_type, "value": value})
         return converted
 
     def _convert(self, block, value, where):
@@ -441,7 +443,9 @@ class _Loader:
         if isinstance(block, blocks.ListBlock):
             if not isinstance(value, list):
                 raise PageContentError(f"{where}: expected a list.")
-            items = [self._convert(block.child_block, item, f"{where}[{i}]") for i, item in enumerate(_list_items(value))]
+            items = [
+                self._convert(block.child_block, item, f"{where}[{i}]") for i, item in enumerate(_list_items(value))
+            ]
             if isinstance(block.child_block, blocks.ChooserBlock):
                 items = [item for item in items if item is not None]  # drop what is not in the catalogue
             return items
@@ -458,7 +462,10 @@ class _Loader:
             raise PageContentError(f"{where}: write a {model_name.lower()} as its slug (a string).")
         model = get_model(app_label, model_name)
         queryset = model.objects.filter(slug=slug)
-        queryset = queryset.order_by("path") if model_name == "Category" else queryset.filter(parent=None).order_by("pk")
+        if model_name == "Category":
+            queryset = queryset.order_by("path")  # the shallowest category with that slug
+        else:
+            queryset = queryset.filter(parent=None).order_by("pk")  # a canonical product, not a variant
         pk = queryset.values_list("pk", flat=True).first()
         if pk is None:
             self.missing_catalogue.add(f"{model_name.lower()} {slug}")
@@ -528,7 +535,9 @@ class _Loader:
         social = []
         for index, item in enumerate(data.get("social", [])):
             if not isinstance(item, dict) or not item.get("name") or not str(item.get("url", "")).startswith("http"):
-                raise PageContentError(f"{source.path}: social[{index}]: write {{\"name\": ..., \"url\": \"https://...\"}}.")
+                raise PageContentError(
+                    f"{source.path}: social[{index}]: write {{\"name\": ..., \"url\": \"https://...\"}}."
+                )
             social.append({"type": "social", "value": {"name": item["name"], "url": item["url"]}})
 
         site = Site.objects.get(root_page=home, is_default_site=True)
@@ -538,7 +547,8 @@ class _Loader:
             for name, value in (("header_links", links("header")), ("footer_links", links("footer")),
                                 ("social_links", social))
         }
-        if any(_strip_ids(list(getattr(settings, name).raw_data)) != _strip_ids(value) for name, value in wanted.items()):
+        current = {name: _strip_ids(list(getattr(settings, name).raw_data)) for name in wanted}
+        if any(current[name] != _strip_ids(value) for name, value in wanted.items()):
             for name, value in wanted.items():
                 setattr(settings, name, value)
             settings.save()
