@@ -1,6 +1,7 @@
 """The demo catalogue loader against a real database: counts, rerun, and all-or-nothing on bad data."""
 
 import csv
+import html
 import shutil
 from decimal import Decimal
 
@@ -112,16 +113,18 @@ def test_load_into_empty_database_creates_the_catalogue(messages):
     assert messages[-1].startswith("Catalogue loaded in")
 
 
-def test_second_run_creates_and_changes_nothing(messages):
+def test_second_run_creates_and_changes_nothing(messages, django_capture_on_commit_callbacks):
     load_catalogue(CONTENT_DIR, messages.append)
     before = table_counts()
     stamps = dict(Product.objects.values_list("upc", "date_updated"))
 
-    again = load_catalogue(CONTENT_DIR, messages.append)
+    with django_capture_on_commit_callbacks() as callbacks:
+        again = load_catalogue(CONTENT_DIR, messages.append)
 
     assert {key: value for key, value in again.items() if value} == {}
     assert table_counts() == before
     assert dict(Product.objects.values_list("upc", "date_updated")) == stamps
+    assert callbacks == [], "nothing changed, so nothing is queued for re-indexing"
 
 
 def test_rerun_updates_changed_rows_in_place(broken_content, messages):
@@ -238,3 +241,24 @@ def test_category_listing_view_is_refreshed_on_postgres(messages, settings):
     herbs = Category.objects.get(slug="herbs", depth=1)
     in_subtree = ProductCategory.objects.filter(category__in=herbs.get_descendants_and_self())
     assert Hierarchy.objects.filter(category_id=herbs.pk).count() == in_subtree.count() > 0
+
+
+def test_loaded_products_show_in_the_shop(messages, django_app, django_capture_on_commit_callbacks):
+    # Committing runs the queued search index update, which category listings read.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        load_catalogue(CONTENT_DIR, messages.append)
+    assert len(callbacks) == 1
+    row = product_rows()[0]
+    product = Product.objects.get(upc=row["upc"])
+
+    page = django_app.get(product.get_absolute_url())
+
+    assert html.escape(row["title"]) in page.text
+    assert f"£{Decimal(row['price']):.2f}" in page.text
+    # The page shows a thumbnail that sorl-thumbnail made from the stored copy of the crop image.
+    image = page.html.find("img", alt=row["title"])
+    assert image is not None and image["src"].startswith(settings.MEDIA_URL)
+    assert default_storage.exists(image["src"].removeprefix(settings.MEDIA_URL))
+    category = product.categories.get()
+    listing = django_app.get(category.get_absolute_url())
+    assert html.escape(row["title"]) in listing.text

@@ -20,7 +20,8 @@ category slug path, product class slug, attribute code, product UPC, stock
 record partner, image and logo file name) and updating them in place, so a second run
 creates nothing. Products are written in batches with bulk queries, because
 saving them one by one through ``product.attr`` costs a handful of queries per
-attribute.
+attribute. Bulk writes send no model signals, so the loader itself queues the
+search index update for the products it created or changed (after commit).
 """
 
 import csv
@@ -46,6 +47,7 @@ from oscar.core.loading import get_model
 from PIL import Image, UnidentifiedImageError
 
 from storefront.commerce.partner.models import CERTIFICATIONS
+from storefront.search.tasks import queue_reindex
 
 AttributeOption = get_model("catalogue", "AttributeOption")
 AttributeOptionGroup = get_model("catalogue", "AttributeOptionGroup")
@@ -597,6 +599,7 @@ class _Counts:
         self.created = dict.fromkeys(KINDS, 0)
         self.updated = dict.fromkeys(KINDS, 0)
         self.category_links_changed = False
+        self.changed_product_ids = set()  # created or updated: to re-index
 
     def as_dict(self):
         result = {}
@@ -664,6 +667,7 @@ def load_catalogue(content_dir: Path, progress) -> dict:
                 # Oscar refreshes this view from ProductCategory signals, which bulk writes do not send.
                 with connection.cursor() as cursor:
                     cursor.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY catalogue_product_category_hierarchy")
+            queue_reindex(counts.changed_product_ids)
     except BaseException:
         # Storage is not transactional: put back what was there before this run.
         for name, previous in reversed(stored_files):
@@ -830,6 +834,7 @@ def _sync_product_batch(rows, context, counts):
     stock_touched = _sync_stock_records(rows, products, context, counts)
     image_touched = _sync_images(rows, products, context, counts)
     bump = touched | stock_touched | image_touched
+    counts.changed_product_ids |= bump | new_ids
     if bump:
         # Search indexes pick up changes by date_updated; bulk writes skip auto_now.
         Product.objects.filter(pk__in=bump).update(date_updated=now)
