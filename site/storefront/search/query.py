@@ -148,8 +148,8 @@ def parse_narrow(text):
 def sq_to_tree(node):
     """Translate a haystack SQ tree into (text, filter tree).
 
-    'content' (and the document field 'text') filters become free text, the
-    rest become clauses. Returns ("", None) for an empty tree.
+    Filters on 'content' (and the document field 'text') become free text; on
+    any other field they compare its whole value. Returns ("", None) for an empty tree.
     """
     texts = []
 
@@ -160,10 +160,12 @@ def sq_to_tree(node):
             filter_type = filter_type or "content"
             if hasattr(value, "query_string"):  # haystack's AutoQuery, Exact, Clean inputs
                 value = value.query_string
-            if name in ("content", "text") or filter_type in ("content", "contains", "fuzzy", "startswith"):
+            if name in ("content", "text"):
                 texts.append(str(value))
                 return None
             name = name[:-6] if name.endswith("_exact") else name
+            if filter_type in ("content", "contains", "fuzzy", "startswith"):
+                filter_type = "exact"  # a field's own value: every field here except the text is a keyword
             if filter_type == "range":
                 return Clause(name, "range", (value[0], value[1]))
             if filter_type == "in":
