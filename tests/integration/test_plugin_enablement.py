@@ -240,3 +240,35 @@ def test_energy_method_block_renders_the_sites_thresholds(plugin_host):
     block = EnergyMethodBlock()
     html = block.render(block.to_python({"heading": "How we grade", "introduction": ""}))
     assert "How we grade" in html and "up to 5" in html and "over 40" in html
+
+
+def test_core_signals_reach_event_hooks_after_commit(plugin_host, django_capture_on_commit_callbacks):
+    from oscar.test.factories import create_order, create_product, create_stockrecord
+
+    from storefront.plugins.events import emit_products_imported
+
+    seen = []
+
+    class Listener:
+        @hookimpl
+        def storefront_stock_changed(self, stockrecord_ids):
+            seen.append(("stock", list(stockrecord_ids)))
+
+        @hookimpl
+        def storefront_order_placed(self, order_id):
+            seen.append(("order", order_id))
+
+        @hookimpl
+        def storefront_products_imported(self, product_ids):
+            seen.append(("imported", list(product_ids)))
+
+    plugin_host.register("listener", Listener())
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            product = create_product(title="Basil")
+            record = create_stockrecord(product, num_in_stock=5)
+            order = create_order()  # Oscar's OrderCreator sends order_placed
+            emit_products_imported([product.pk, product.pk])
+            assert seen == []
+    assert ("stock", [record.pk]) in seen
+    assert ("order", order.pk) in seen and ("imported", [product.pk]) in seen

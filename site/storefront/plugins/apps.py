@@ -15,6 +15,7 @@ class PluginHostConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from . import checks  # noqa: F401  (registers the system checks)
+        from . import events
         from .dashboard import add_dashboard_navigation
         from .host import get_host
         from .models import PluginSetting
@@ -28,6 +29,7 @@ class PluginHostConfig(AppConfig):
             )
         add_dashboard_navigation(host)
         connect_search(host)
+        events.connect()
         post_save.connect(_forget_site, sender=PluginSetting, dispatch_uid="plugin-host-forget-site-save")
         post_delete.connect(_forget_site, sender=PluginSetting, dispatch_uid="plugin-host-forget-site-delete")
 
