@@ -22,6 +22,7 @@ refuses `transfer_group` on a PaymentIntent (kept in the intent's metadata,
 which real Stripe gets too).
 """
 
+import hashlib
 import hmac
 import json
 import logging
@@ -107,6 +108,11 @@ def _options(idempotency_key=None):
     return {"idempotency_key": idempotency_key} if idempotency_key else {}
 
 
+def _digest(*parts):
+    """A short stable digest of the parameters, so one key never meets two sets of them."""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
 def charge_id_of(intent):
     """The id of the intent's charge; localstripe expands it, Stripe gives the id."""
     charge = intent.get("latest_charge")
@@ -161,6 +167,7 @@ def confirm_with_token(intent_id, token_id):
             "create payment method",
             client.payment_methods.create,
             params={"type": "card", "card": {"token": token_id}},
+            options=_options(f"{intent_id}-payment-method-{token_id}"),
         )
         payment_method = method["id"]
     _call("attach payment method", client.payment_intents.update, intent_id, params={"payment_method": payment_method})
@@ -212,10 +219,13 @@ def retrieve_account(account_id):
 
 
 def create_account_link(*, account_id, refresh_url, return_url):
+    # Links expire within minutes, so the key changes every minute: a retried
+    # click gets the same link, a later visit a fresh one.
     return _call(
         "create account link",
         connect_client().account_links.create,
         params={"account": account_id, "refresh_url": refresh_url, "return_url": return_url, "type": "account_onboarding"},
+        options=_options(f"account-link-{account_id}-{int(time.time()) // 60}-{_digest(refresh_url, return_url)}"),
     )
 
 
