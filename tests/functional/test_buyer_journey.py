@@ -91,7 +91,6 @@ def test_buyer_registers_browses_searches_and_places_an_order(django_app, catalo
     assert confirmations[0].to == ["new.buyer@example.com"]
 
 
-@pytest.mark.xfail(strict=True, reason="haystack's SimpleEngine cannot narrow by category; the embedded search backend fixes it")
 def test_category_listing_shows_its_products(django_app, catalogue):
     listing = django_app.get(catalogue["category"].get_absolute_url())
     assert "Genovese basil" in listing.text and "Thai basil" in listing.text
