@@ -16,6 +16,7 @@ from django.db import transaction
 from .backends.base import SearchUnavailable
 
 logger = logging.getLogger(__name__)
+TASK_CHUNK = 1000
 
 
 @shared_task(bind=True, autoretry_for=(SearchUnavailable,), retry_backoff=True, max_retries=8)
@@ -50,8 +51,10 @@ def queue_reindex(product_ids):
     if getattr(_paused, "value", False):
         return
     ids = sorted({int(pk) for pk in product_ids if pk is not None})
-    if ids:
-        transaction.on_commit(lambda: update_products_index.delay(ids))
+    # one task per thousand products: small messages, and a retry redoes only its share
+    for start in range(0, len(ids), TASK_CHUNK):
+        chunk = ids[start : start + TASK_CHUNK]
+        transaction.on_commit(lambda chunk=chunk: update_products_index.delay(chunk))
 
 
 @shared_task
