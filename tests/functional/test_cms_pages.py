@@ -195,3 +195,54 @@ def test_links_to_unpublished_pages_are_left_out_of_the_navigation(django_app, h
     about.unpublish()
     response = django_app.get("/")
     assert not response.html.select_one(".site-nav__links a[href='/about/']")
+
+
+@pytest.mark.parametrize("url", ["/shop/", "/journal/?tag=energy", "https://example.com/x", "mailto:hello@example.com", ""])
+def test_link_urls_that_are_accepted(url):
+    from storefront.cms.blocks import validate_link_url
+
+    validate_link_url(url)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "www.example.com", "shop/", "ftp://example.com/file"])
+def test_link_urls_that_are_refused(url):
+    from django.core.exceptions import ValidationError
+
+    from storefront.cms.blocks import validate_link_url
+
+    with pytest.raises(ValidationError, match="Enter a full URL"):
+        validate_link_url(url)
+
+
+def test_a_link_needs_exactly_one_of_page_and_url(home):
+    from wagtail.blocks.struct_block import StructBlockValidationError
+
+    from storefront.cms.blocks import LinkBlock
+
+    block = LinkBlock()
+    assert block.clean(block.to_python({"page": None, "url": "/shop/"}))["url"] == "/shop/"
+    for raw in ({"page": None, "url": ""}, {"page": home.pk, "url": "/shop/"}):
+        with pytest.raises(StructBlockValidationError) as error:
+            block.clean(block.to_python(raw))
+        assert "Choose a page or enter a URL" in str(error.value.block_errors["url"])
+
+
+def test_a_hero_button_needs_both_text_and_link():
+    from wagtail.blocks.struct_block import StructBlockValidationError
+
+    from storefront.cms.blocks import HeroBlock
+
+    block = HeroBlock()
+    value = block.to_python({"heading": "Fresh", "button_text": "Shop now", "button_link": ""})
+    with pytest.raises(StructBlockValidationError) as error:
+        block.clean(value)
+    assert "needs both a text and a link" in str(error.value.block_errors["button_link"])
+
+
+def test_posts_per_page_must_be_between_1_and_48(home):
+    from django.core.exceptions import ValidationError
+
+    index = factories.create_blog_index(home)
+    index.posts_per_page = 0
+    with pytest.raises(ValidationError, match="between 1 and 48"):
+        index.full_clean()
