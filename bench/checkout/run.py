@@ -13,7 +13,7 @@ Measures, in one run:
 
 Run from the repository root (it creates and keeps the database test_<name>):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/checkout_bench \\
         .venv/bin/python bench/checkout/run.py --buyers 60 --concurrency 4
 
 Prints the figures and a one-line summary; --json FILE also writes them.
@@ -64,7 +64,7 @@ def main(argv=None):
     args = parse_args(argv)
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")) and not args.allow_sqlite:
-        sys.exit("Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench (or pass --allow-sqlite).")
+        sys.exit("Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/checkout_bench (or pass --allow-sqlite).")
 
     import django
 
@@ -148,9 +148,13 @@ def run(args, connect):
         with urllib.request.urlopen(settings.STRIPE_API_BASE + "/v1/tokens", data=data, timeout=10) as response:
             return json.load(response)["id"]
 
+    addresses = iter(range(1, 60000))
+
     def prepare(email, items):
         """A buyer up to an authorised card; returns (client, intent id)."""
-        client = Client()
+        # One address per buyer: the payment pages are rate-limited per address.
+        number = next(addresses)
+        client = Client(REMOTE_ADDR=f"10.{number // 250}.{number % 250}.1")
         client.force_login(create_user(email))
         for product in items:
             client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})

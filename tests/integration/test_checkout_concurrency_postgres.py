@@ -90,9 +90,13 @@ def run_together(functions):
 class Buyer:
     """One buyer's browser: a logged-in client taken to an authorised payment."""
 
+    addresses = iter(range(1, 60000))
+
     def __init__(self, email, stripe):
         self.user = create_user(email)
-        self.client = Client()
+        # Each buyer from their own address, as in life (the payment pages are rate-limited per address).
+        number = next(Buyer.addresses)
+        self.client = Client(REMOTE_ADDR=f"10.{number // 250}.{number % 250}.1")
         self.client.force_login(self.user)
         self.stripe = stripe
         self.intent_id = None
