@@ -197,7 +197,9 @@ def test_links_to_unpublished_pages_are_left_out_of_the_navigation(django_app, h
     assert not response.html.select_one(".site-nav__links a[href='/about/']")
 
 
-@pytest.mark.parametrize("url", ["/shop/", "/journal/?tag=energy", "https://example.com/x", "mailto:hello@example.com", ""])
+@pytest.mark.parametrize(
+    "url", ["/shop/", "/journal/?tag=energy", "https://example.com/x", "mailto:hello@example.com", ""]
+)
 def test_link_urls_that_are_accepted(url):
     from storefront.cms.blocks import validate_link_url
 
