@@ -3,13 +3,14 @@
 Renders /shop/catalogue/ in-process (Django's test client, no network) on a
 private SQLite database, with every installed plugin switched on for the site
 (the site catalogue plugin restricted to every grower, so its filter runs)
-and then with every plugin switched off. Modes alternate in short blocks so
+and with an empty plugin host. The two alternate request by request, so
 drift (caches warming, the machine's load) hits both alike. Reports the
 median and mean time per page and the queries per page, at two page sizes:
 the difference in queries between modes must not grow with the page size.
 
     .venv/bin/python bench/plugins/product_list.py              # 24 and 48 products a page
-    .venv/bin/python bench/plugins/product_list.py --rounds 20 --json var/bench-plugins.json
+    .venv/bin/python bench/plugins/product_list.py --samples 100 --json var/bench-plugins/result.json
+    .venv/bin/python bench/plugins/product_list.py --url "/shop/search/?q="
 
 The first run migrates a fresh database (about a minute); later runs reuse it.
 """
@@ -82,7 +83,8 @@ def _build(products, Product, Partner, make_grower, make_produce, EnergyReport, 
         make_produce(f"Bench product {i:03d}", growers[i % len(growers)], price=f"{3 + i % 7}.50", category="Herbs")
 
 
-def set_mode(site, enabled):
+def enable_everything(site):
+    """Every installed plugin on for the site; the site catalogue limited to every grower, so its filter runs."""
     from oscar.core.loading import get_model
 
     from storefront.plugins.host import get_host
@@ -93,49 +95,64 @@ def set_mode(site, enabled):
         setting = PluginSetting.objects.filter(site=site, plugin_id=plugin_id).first() or PluginSetting(
             site=site, plugin_id=plugin_id
         )
-        setting.enabled = enabled
+        setting.enabled = True
         if plugin_id == "site_catalogue":
             setting.config = {"growers": codes}
         setting.save()
 
 
-def measure(client, url, per_page, rounds, block):
+def measure(client, url, per_page, samples, plugins=None):
+    """Alternate the installed host (all plugins on) and an empty host, request by request.
+
+    Swapping hosts instead of switching plugins off in the database keeps
+    writes (and the cache and index refreshes they cause) out of the timing;
+    the host's own machinery (middleware, scope, guarded caller) runs in both.
+    """
     from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    settings.OSCAR_PRODUCTS_PER_PAGE = per_page
-    from wagtail.models import Site
+    from storefront.plugins.host import PluginHost, get_host, set_host
 
-    site = Site.objects.get(is_default_site=True)
+    settings.OSCAR_PRODUCTS_PER_PAGE = per_page
+    installed = get_host()
+    hosts = {"all": installed if plugins is None else PluginHost().register_installed(*plugins), "none": PluginHost()}
     times = {"none": [], "all": []}
-    queries = {}
-    badges = {}
-    for mode in ("none", "all"):
-        set_mode(site, mode == "all")
-        for _ in range(3):  # warm the template, scope and search caches
-            response = client.get(url, secure=True)
-            assert response.status_code == 200, response.status_code
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url, secure=True)
-        queries[mode] = len(captured)
-        html = response.content.decode()
-        badges[mode] = html.count("storefront-badge--")
-        cards = html.count('class="product_pod')
-    for _ in range(rounds):
+    cpu = {"none": [], "all": []}  # CPU time of this process: far less disturbed by other load on the machine
+    queries, badges, cards = {}, {}, 0
+    try:
         for mode in ("none", "all"):
-            set_mode(site, mode == "all")
-            client.get(url, secure=True)  # first request after a switch refills the scope cache
-            for _ in range(block):
-                started = time.perf_counter()
+            set_host(hosts[mode])
+            for _ in range(3):  # warm the template, scope and search caches
+                response = client.get(url, secure=True)
+                assert response.status_code == 200, response.status_code
+            counts = []
+            for _ in range(3):
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(url, secure=True)
+                counts.append(len(captured))
+            queries[mode] = min(counts)
+            html = response.content.decode()
+            badges[mode] = html.count("storefront-badge--")
+            cards = html.count('class="product_pod')
+        for i in range(samples):
+            for mode in (("none", "all") if i % 2 else ("all", "none")):
+                set_host(hosts[mode])
+                started, cpu_started = time.perf_counter(), time.process_time()
                 client.get(url, secure=True)
                 times[mode].append((time.perf_counter() - started) * 1000)
+                cpu[mode].append((time.process_time() - cpu_started) * 1000)
+    finally:
+        set_host(None)
     result = {"url": url, "per_page": per_page, "cards": cards, "queries": queries, "badges": badges}
     for mode, values in times.items():
         result[f"{mode}_median_ms"] = round(statistics.median(values), 2)
         result[f"{mode}_mean_ms"] = round(statistics.fmean(values), 2)
         result[f"{mode}_samples"] = len(values)
+    for mode, values in cpu.items():
+        result[f"{mode}_cpu_median_ms"] = round(statistics.median(values), 2)
     result["time_overhead_pct"] = round(100 * (result["all_median_ms"] / result["none_median_ms"] - 1), 1)
+    result["cpu_overhead_pct"] = round(100 * (result["all_cpu_median_ms"] / result["none_cpu_median_ms"] - 1), 1)
     result["extra_queries"] = queries["all"] - queries["none"]
     return result
 
@@ -143,14 +160,14 @@ def measure(client, url, per_page, rounds, block):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workdir", type=Path, default=ROOT / "var" / "bench-plugins")
-    parser.add_argument("--rounds", type=int, default=10, help="alternations of the two modes (default 10)")
-    parser.add_argument("--block", type=int, default=5, help="requests per mode per round (default 5)")
+    parser.add_argument("--samples", type=int, default=60, help="timed requests per mode (default 60)")
     parser.add_argument("--per-page", type=int, nargs="+", default=[24, 48])
     parser.add_argument("--url", default="/shop/catalogue/", help="the list page (default /shop/catalogue/; try /shop/search/?q=)")
     parser.add_argument(
         "--card-cache-seconds", type=int, default=0,
         help="the search app's card cache (default 0: every card and its badges rendered on every request)",
     )
+    parser.add_argument("--plugins", nargs="+", help="the plugins of the 'all' mode (default: every installed plugin)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -171,17 +188,25 @@ def main(argv=None):
     from django.conf import settings
 
     settings.SEARCH_CARD_CACHE_SECONDS = args.card_cache_seconds
-    results = [measure(client, args.url, per_page, args.rounds, args.block) for per_page in args.per_page]
-    print(f"{args.url}, search card cache {args.card_cache_seconds} s")
-    print(f"{'cards':>6} {'none ms':>9} {'all ms':>9} {'time +%':>8} {'queries none':>13} {'queries all':>12} {'badges':>7}")
+    from wagtail.models import Site
+
+    enable_everything(Site.objects.get(is_default_site=True))
+    results = [measure(client, args.url, per_page, args.samples, args.plugins) for per_page in args.per_page]
+    print(f"{args.url}, search card cache {args.card_cache_seconds} s, 'all' = {', '.join(args.plugins or sorted(get_host().plugins))}")
+    print(
+        f"{'cards':>6} {'none ms':>9} {'all ms':>9} {'wall +%':>8} {'none cpu':>9} {'all cpu':>9} {'cpu +%':>7} "
+        f"{'queries none':>13} {'queries all':>12} {'badges':>7}"
+    )
     for r in results:
         print(
             f"{r['cards']:>6} {r['none_median_ms']:>9} {r['all_median_ms']:>9} {r['time_overhead_pct']:>8} "
+            f"{r['none_cpu_median_ms']:>9} {r['all_cpu_median_ms']:>9} {r['cpu_overhead_pct']:>7} "
             f"{r['queries']['none']:>13} {r['queries']['all']:>12} {r['badges']['all']:>7}"
         )
     growth = results[-1]["extra_queries"] - results[0]["extra_queries"]
     print(
-        f"Plugin host, all plugins vs none: {results[-1]['time_overhead_pct']}% time at {results[-1]['cards']} cards, "
+        f"Plugin host, all plugins vs none: {results[-1]['cpu_overhead_pct']}% CPU time "
+        f"({results[-1]['time_overhead_pct']}% wall) at {results[-1]['cards']} cards, "
         f"{results[-1]['extra_queries']} extra queries per page, {growth} more for "
         f"{results[-1]['cards'] - results[0]['cards']} more products (medians of {results[-1]['all_samples']} pages)."
     )

@@ -3,13 +3,15 @@
 A product's figures come from, in order: its own verified report, the
 verified facility report of the grower selling it, then data other plugins
 supply through ``energy_badges_supply_data``. The latest period wins.
-Unverified and rejected reports never count.
+Unverified and rejected reports never count. Verified figures are cached, and
+stock records come from the page's prefetch where it has one, so a page of
+badges usually costs no query at all.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.core.cache import cache
 from oscar.core.loading import get_model
 
 from .models import EnergyReport
@@ -33,28 +35,66 @@ def _from_supplied(item):
     )
 
 
-def figures_for_products(products, scope=None):
-    """``{product.pk: EnergyFigures}`` for the products that have verified figures."""
-    StockRecord = get_model("partner", "StockRecord")
-    product_ids = [p.pk for p in products]
-    if not product_ids:
-        return {}
-    partners_of = {}
-    for product_id, partner_id in (
-        StockRecord.objects.filter(product_id__in=product_ids).order_by("pk").values_list("product_id", "partner_id")
-    ):
-        partners_of.setdefault(product_id, []).append(partner_id)
-    partner_ids = {pid for ids in partners_of.values() for pid in ids}
+CACHE_KEY = "energy_badges:verified-figures"
+CACHE_SECONDS = 300
 
+
+def verified_figures():
+    """``(by_product, by_partner)``: the latest verified figures, cached.
+
+    Verified reports are few (one per facility or product and period) and
+    change rarely, so a page of badges reads them from the cache instead of
+    the database. Saving or deleting a report clears the entry (apps.py);
+    another process with a local-memory cache sees the change within
+    CACHE_SECONDS.
+    """
+    cached = cache.get(CACHE_KEY)
+    if cached is not None:
+        return cached
     by_product, by_partner = {}, {}
-    reports = EnergyReport.objects.filter(status=EnergyReport.VERIFIED, partner_id__in=partner_ids).filter(
-        Q(product_id__in=product_ids) | Q(product__isnull=True)
-    )
-    for report in reports.order_by("-period_end", "-pk"):  # latest first: setdefault keeps it
-        if report.product_id:
+    reports = EnergyReport.objects.filter(status=EnergyReport.VERIFIED).order_by("-period_end", "-pk")
+    for report in reports.only("partner_id", "product_id", "kwh_per_kg", "renewable_share", "period_end"):
+        if report.product_id:  # latest first: setdefault keeps it
             by_product.setdefault(report.product_id, _from_report(report))
         else:
             by_partner.setdefault(report.partner_id, _from_report(report))
+    cached = (by_product, by_partner)
+    cache.set(CACHE_KEY, cached, CACHE_SECONDS)
+    return cached
+
+
+def forget_verified_figures(**kwargs):
+    cache.delete(CACHE_KEY)
+
+
+def _partners_of(products):
+    """{product_id: [partner_id, ...]}, from prefetched stock records where the page has them."""
+    StockRecord = get_model("partner", "StockRecord")
+    partners_of, missing = {}, []
+    for product in products:
+        prefetched = getattr(product, "_prefetched_objects_cache", {}).get("stockrecords")
+        if prefetched is None:
+            missing.append(product.pk)
+        else:
+            partners_of[product.pk] = [record.partner_id for record in sorted(prefetched, key=lambda r: r.pk)]
+    if missing:
+        rows = StockRecord.objects.filter(product_id__in=missing).order_by("pk").values_list("product_id", "partner_id")
+        for product_id, partner_id in rows:
+            partners_of.setdefault(product_id, []).append(partner_id)
+    return partners_of
+
+
+def figures_for_products(products, scope=None):
+    """``{product.pk: EnergyFigures}`` for the products that have verified figures."""
+    product_ids = [p.pk for p in products]
+    if not product_ids:
+        return {}
+    partners_of = _partners_of(products)
+    partner_ids = {pid for ids in partners_of.values() for pid in ids}
+    all_by_product, all_by_partner = verified_figures()
+    # A product-level report counts only when its grower still sells the product.
+    by_product = {pk: all_by_product[pk] for pk in product_ids if pk in all_by_product}
+    by_partner = {pk: all_by_partner[pk] for pk in partner_ids if pk in all_by_partner}
 
     supplied_product, supplied_partner = {}, {}
     missing = [pid for pid in product_ids if pid not in by_product]

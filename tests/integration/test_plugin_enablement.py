@@ -213,11 +213,11 @@ def test_start_up_hooks_collect_urls_blocks_tasks_and_dashboard_entries(plugin_h
     from storefront.plugins.urls import plugin_urlpatterns
 
     plugin_host.register_installed("energy_badges")
-    assert plugin_periodic_tasks()["energy_badges.remind-staff"]["task"] == (
+    assert plugin_periodic_tasks(plugin_host)["energy_badges.remind-staff"]["task"] == (
         "energy_badges.tasks.remind_staff_of_unverified_reports"
     )
-    assert [name for name, _ in plugin_blocks()] == ["energy_method"]
-    [mounted] = plugin_urlpatterns()
+    assert [name for name, _ in plugin_blocks(plugin_host)] == ["energy_method"]
+    [mounted] = plugin_urlpatterns(plugin_host)
     assert str(mounted.pattern) == "plugins/energy_badges/"
     before = dict(app.conf.beat_schedule)
     try:

@@ -17,11 +17,11 @@ class PluginHostConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the system checks)
         from . import events
         from .dashboard import add_dashboard_navigation
-        from .host import get_host
+        from .host import installed_host
         from .models import PluginSetting
         from .search import connect_search
 
-        host = get_host()
+        host = installed_host()
         for problem in host.problems:
             logging.getLogger("storefront.plugins").log(
                 logging.ERROR if problem.level == "error" else logging.WARNING,

@@ -401,7 +401,8 @@ class PluginHost:
             logger.warning("Could not clear plugin %s's failing mark in the cache", plugin_id, exc_info=True)
 
 
-_host = None
+_installed = None
+_override = None
 _host_lock = threading.Lock()
 
 
@@ -421,17 +422,31 @@ def build_host():
     return host
 
 
-def get_host():
-    global _host
-    if _host is None:
+def installed_host():
+    """The host of the installed plugins, built once per process.
+
+    Start-up hooks (URLs, dashboard entries, blocks, periodic tasks) always
+    come from this one, even while a test has swapped in its own host: the
+    URL map is built once, whenever the first request happens to arrive.
+    """
+    global _installed
+    if _installed is None:
         with _host_lock:
-            if _host is None:
-                _host = build_host()
-    return _host
+            if _installed is None:
+                _installed = build_host()
+    return _installed
+
+
+def get_host():
+    """The host that display and event hooks go through (a test's host while it runs)."""
+    return _override if _override is not None else installed_host()
 
 
 def set_host(host):
-    """Replace the process-wide host (tests); returns the previous one."""
-    global _host
-    previous, _host = _host, host
+    """Put ``host`` in place of the installed one for display and event hooks (tests); returns the previous override.
+
+    ``set_host(None)`` goes back to the installed host.
+    """
+    global _override
+    previous, _override = _override, host
     return previous

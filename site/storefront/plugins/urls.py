@@ -7,11 +7,11 @@ answers 404 on sites where the plugin is switched off.
 
 from django.urls import include, path
 
-from .host import get_host
+from .host import installed_host
 
 
 def plugin_urlpatterns(host=None):
     patterns = []
-    for plugin_id, contributed in (host or get_host()).collect_startup("storefront_urlpatterns"):
+    for plugin_id, contributed in (host or installed_host()).collect_startup("storefront_urlpatterns"):
         patterns.append(path(f"plugins/{plugin_id}/", include((list(contributed), plugin_id))))
     return patterns
