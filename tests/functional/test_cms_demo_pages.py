@@ -131,3 +131,14 @@ def test_invalid_json_reports_line_and_column(tmp_path):
 
     with pytest.raises(PageContentError, match=r"about.json: line 2, column 10: invalid JSON"):
         load_pages(content, _quiet)
+
+
+def test_a_welcome_page_that_another_site_uses_is_kept_and_the_load_stops():
+    welcome = Page.objects.get(depth=2, slug="home")
+    Site.objects.create(hostname="partner.localhost", port=80, root_page=welcome, site_name="Partner")
+    before = _snapshot()
+
+    with pytest.raises(PageContentError, match="a page with slug 'home' already sits at the top of the page tree"):
+        load_pages(CONTENT, _quiet)
+    assert _snapshot() == before
+    assert Site.objects.filter(hostname="partner.localhost", root_page=welcome).exists()

@@ -265,13 +265,14 @@ class _Loader:
         if home is None:
             # Wagtail starts with a bare welcome page at /home/. Take its place:
             # build the home page beside it, point the site at the new page, then
-            # delete the welcome page (only if it is untouched: no subpages).
+            # delete the welcome page (only if it is untouched: no subpages, and
+            # no other site has it as its root, which the delete would take along).
             home = HomePage(title=source.data["title"], slug=f"{slug}-new", live=False)
             root.add_child(instance=home)
             self.counts.add("pages created")
             self._point_default_site_at(home)
             for welcome in Page.objects.child_of(root).filter(slug=slug).exact_type(Page):
-                if welcome.get_children_count() == 0:
+                if welcome.get_children_count() == 0 and not Site.objects.filter(root_page=welcome).exists():
                     welcome.delete()
                     self.progress(f"Removed Wagtail's welcome page /{slug}/")
             if Page.objects.child_of(root).filter(slug=slug).exists():
