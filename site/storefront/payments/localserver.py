@@ -7,6 +7,7 @@ state in a folder the caller chooses, and gives back a handle to stop it:
 
     server = start(port=8420, state_dir=some_dir)   # waits until it answers
     settings: STRIPE_API_BASE = server.url
+    server.deliver_webhooks_to("http://127.0.0.1:8000/payments/stripe/webhook/", "whsec_localstripe")
     ...
     server.stop()
 
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +56,20 @@ class LocalStripe:
     def js_url(self):
         """The Stripe.js shim; the payment page loads it instead of js.stripe.com."""
         return f"{self.url}/js.stripe.com/v3/"
+
+    def deliver_webhooks_to(self, url, secret, *, events=None, name="storefront"):
+        """Have the server sign and POST its events to `url` (the storefront's webhook endpoint).
+
+        localstripe sends each event about a second after the change, signed
+        with `secret` like Stripe does. events: a list of types, or None for all.
+        """
+        data = [("url", url), ("secret", secret)] + [("events[]", event) for event in events or []]
+        request = urllib.request.Request(
+            f"{self.url}/_config/webhooks/{name}", data=urllib.parse.urlencode(data).encode(), method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            if response.status != 200:
+                raise RuntimeError(f"localstripe refused the webhook configuration: HTTP {response.status}")
 
     def stop(self, timeout=10):
         """Stop the server (and remove its state folder if start() made it)."""
