@@ -19,6 +19,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
+from django.template import RequestContext
 from django.template.loader import select_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -47,13 +48,42 @@ def card_key(request, product):
     return f"search:card:v1:{digest}"
 
 
-def render_card(request, product):
+def card_template(product):
+    """Oscar's choice of card template (as its render_product tag makes it): by UPC, by class, or the default."""
     names = [
         f"oscar/catalogue/partials/product/upc-{product.upc}.html",
         f"oscar/catalogue/partials/product/class-{product.get_product_class().slug}.html",
         "oscar/catalogue/partials/product.html",
     ]
-    return select_template(names).render({"product": product, "csrf_token": CSRF_PLACEHOLDER}, request)
+    return select_template(names)
+
+
+def render_card(request, product):
+    return card_template(product).render({"product": product, "csrf_token": CSRF_PLACEHOLDER}, request)
+
+
+class CardRenderer:
+    """Renders many cards in one request context: the context processors run once per page, not once per card."""
+
+    def __init__(self, request):
+        self.request = request
+        self.context = None
+        self._bound = None
+
+    def render(self, product):
+        template = card_template(product).template
+        if self.context is None:
+            self.context = RequestContext(self.request)
+            self._bound = self.context.bind_template(template)
+            self._bound.__enter__()
+            self.context.push(csrf_token=CSRF_PLACEHOLDER)
+        with self.context.push(product=product):
+            return template.render(self.context)
+
+    def close(self):
+        if self._bound is not None:
+            self._bound.__exit__(None, None, None)
+            self._bound = None
 
 
 def _prefetch_badges(request, products):
@@ -75,13 +105,17 @@ def attach_cards(request, results):
     fresh = {}
     token = get_token(request)
     _prefetch_badges(request, [r.object for i, r in enumerate(results) if not keys or keys[i] not in cached])
-    for position, result in enumerate(results):
-        html = cached.get(keys[position]) if keys else None
-        if html is None:
-            html = render_card(request, result.object)
-            if keys:
-                fresh[keys[position]] = html
-        result.card_html = mark_safe(html.replace(CSRF_PLACEHOLDER, token))
+    renderer = CardRenderer(request)
+    try:
+        for position, result in enumerate(results):
+            html = cached.get(keys[position]) if keys else None
+            if html is None:
+                html = renderer.render(result.object)
+                if keys:
+                    fresh[keys[position]] = html
+            result.card_html = mark_safe(html.replace(CSRF_PLACEHOLDER, token))
+    finally:
+        renderer.close()
     if fresh:
         cache.set_many(fresh, seconds)
     return results

@@ -13,7 +13,7 @@ from django.conf import settings
 
 from .extra_fields import extra_facets
 
-MAX_VALUES_PER_FACET = 30
+MAX_VALUES_PER_FACET = 15  # the most frequent values; the words narrow the rest
 
 
 def facet_fields():
@@ -35,11 +35,21 @@ def _url(path, params):
 
 
 def _params_without(request, drop_selected=None, add_selected=None):
-    params = [(k, v) for k, values in request.GET.lists() for v in values if k not in ("page", "selected_facets")]
-    selected = [s for s in request.GET.getlist("selected_facets") if s != drop_selected]
+    base, selected = _current_params(request)
+    selected = [s for s in selected if s != drop_selected]
     if add_selected and add_selected not in selected:
         selected.append(add_selected)
-    return params + [("selected_facets", s) for s in selected]
+    return base + [("selected_facets", s) for s in selected]
+
+
+def _current_params(request):
+    # parsed once per request: a page builds a link for every facet value
+    cached = getattr(request, "_search_facet_params", None)
+    if cached is None:
+        base = [(k, v) for k, values in request.GET.lists() for v in values if k not in ("page", "selected_facets")]
+        cached = (base, request.GET.getlist("selected_facets"))
+        request._search_facet_params = cached
+    return cached
 
 
 def facet_data(request, form, response):
@@ -59,8 +69,9 @@ def facet_data(request, form, response):
                     "show_count": True,
                     "disabled": count == 0 and not is_selected,
                     "selected": is_selected,
-                    "select_url": _url(path, _params_without(request, add_selected=token)),
-                    "deselect_url": _url(path, _params_without(request, drop_selected=token)),
+                    # only the link the template shows: deselect for a selected value, select otherwise
+                    "select_url": "" if is_selected else _url(path, _params_without(request, add_selected=token)),
+                    "deselect_url": _url(path, _params_without(request, drop_selected=token)) if is_selected else "",
                 }
             )
         # a selected value with no matches left still shows, so it can be deselected

@@ -6,6 +6,7 @@ while the rest of the site keeps working; a parameter the form rejects gives
 its message beside the results of the parts that were valid.
 """
 
+import hashlib
 import logging
 from urllib.parse import urlencode
 
@@ -77,17 +78,37 @@ def site_clauses(request):
     return list(site_visibility_clauses(request))
 
 
-def search_cms_pages(query, limit=5):
-    """Live, public CMS pages (blog posts, landing pages) matching the words, for their own section."""
+CMS_RESULTS_SECONDS = 60
+
+
+def search_cms_pages(query, limit=5, site=None):
+    """Live, public CMS pages (blog posts, landing pages) matching the words, for their own section.
+
+    Cached for a minute per site and query: pages change rarely, and the same
+    words are searched again and again.
+    """
     if not query:
         return []
+    from django.core.cache import cache
     from wagtail.models import Page
 
+    key = "search:cms:" + hashlib.blake2b(f"{getattr(site, 'pk', '')}|{query}".encode(), digest_size=16).hexdigest()
+    found = cache.get(key)
+    if found is not None:
+        return found
     try:
-        return list(Page.objects.live().public().exclude(depth__lte=1).search(query)[:limit])
+        pages = Page.objects.live().public().exclude(depth__lte=1)
+        if site is not None:
+            pages = pages.descendant_of(site.root_page, inclusive=True)
+        found = [
+            {"title": page.title, "url": page.get_url(), "search_description": page.search_description}
+            for page in pages.search(query)[:limit]
+        ]
     except Exception:  # the CMS section is a bonus: its failure must not take product search down
         logger.exception("CMS page search failed for %r", query)
         return []
+    cache.set(key, found, CMS_RESULTS_SECONDS)
+    return found
 
 
 class BaseSearchView(View):
@@ -163,7 +184,10 @@ class FacetedSearchView(BaseSearchView):
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if response.status_code == 200 and hasattr(response, "context_data"):
-            response.context_data["cms_pages"] = search_cms_pages(response.context_data.get("query"))
+            from wagtail.models import Site
+
+            site = Site.find_for_request(request)
+            response.context_data["cms_pages"] = search_cms_pages(response.context_data.get("query"), site=site)
         return response
 
 
