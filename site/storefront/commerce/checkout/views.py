@@ -107,8 +107,7 @@ class PaymentDetailsView(PayableSellersMixin, oscar_views.PaymentDetailsView):
             return ctx
         from django.conf import settings
 
-        submission = self.build_submission()
-        total = submission["order_total"]
+        total = ctx.get("order_total")  # Oscar's context is the proposed submission
         ctx["stripe_publishable_key"] = settings.STRIPE_PUBLISHABLE_KEY
         ctx["stripe_js_url"] = settings.STRIPE_JS_URL
         ctx["stripe_local"] = settings.STRIPE_LOCAL
