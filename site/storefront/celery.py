@@ -33,15 +33,3 @@ def add_plugin_periodic_tasks(sender, **kwargs):
     scheduler = getattr(sender, "scheduler", None)
     if scheduler is not None:
         scheduler.merge_inplace(schedule)
-
-
-@beat_init.connect
-def add_plugin_periodic_tasks(sender, **kwargs):
-    """Plugins' beat entries (the storefront_periodic_tasks hook) join the schedule from settings.
-
-    beat_init fires after Django is set up and before the scheduler reads
-    beat_schedule, so plugins loaded at start are all there.
-    """
-    from storefront.plugins.schedule import plugin_periodic_tasks
-
-    sender.app.conf.beat_schedule = {**sender.app.conf.beat_schedule, **plugin_periodic_tasks()}
