@@ -212,7 +212,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 # Each theme's static/ is served and collected under themes/<name>/.
 STATICFILES_DIRS += theme_static_dirs(STOREFRONT_THEME_DIRS)
@@ -336,6 +337,10 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "oscar": {"level": "WARNING"},
+        # one line per background task run is noise at INFO
+        "django_tasks": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
     },
 }
 
@@ -399,7 +404,10 @@ STOREFRONT_RATE_LIMITS = {
 # Security headers. Stripe.js is loaded from its own origin (or from the local
 # Stripe-compatible server in the demo); Oscar's and Wagtail's templates use
 # inline scripts and styles, so those are allowed from this site only.
-STRIPE_JS_ORIGINS = env_list("STRIPE_JS_ORIGINS", ["https://js.stripe.com"])
+# Where Stripe.js and its frames come from: js.stripe.com, or the local server in the demo.
+STRIPE_JS_ORIGINS = env_list(
+    "STRIPE_JS_ORIGINS", ["https://js.stripe.com"] + ([STRIPE_API_BASE] if STRIPE_LOCAL else [])  # noqa: F405
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
