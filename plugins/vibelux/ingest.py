@@ -16,8 +16,7 @@ from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Q
 
 from . import contract, listings
 from .models import Connection, CropCycle, GrowRoom, Lot
@@ -40,6 +39,9 @@ class Outcome:
     stockrecord_ids: set = field(default_factory=set)
     stocked_product_ids: set = field(default_factory=set)
     messages: list = field(default_factory=list)
+    # Within one batch (one transaction): listing matches and product facts already looked up, so a
+    # file of 10,000 harvests of a few dozen products does not repeat the same queries per row.
+    cache: dict = field(default_factory=dict, repr=False)
 
     def count(self, bucket, kind):
         getattr(self, bucket)[kind] = getattr(self, bucket).get(kind, 0) + 1
@@ -87,6 +89,7 @@ def apply_facility(connection, data, outcome):
             },
         )
         outcome.count("created" if created else "updated", "room")
+        outcome.cache.pop(("room", connection.pk, room["id"]), None)
     # Rooms the cycles named before the facility arrived can now be linked.
     rooms = {r.external_id: r.pk for r in connection.rooms.all()}
     for cycle in connection.cycles.filter(room__isnull=True, room_external_id__in=list(rooms)):
@@ -136,7 +139,14 @@ def apply_crop_cycle(connection, data, outcome):
         existing.save()
         cycle = existing
         outcome.count("updated", "crop cycle")
+    outcome.cache[("cycle", connection.pk, cycle.external_id)] = cycle
     return cycle
+
+
+def _cached(outcome, key, load):
+    if key not in outcome.cache:
+        outcome.cache[key] = load()
+    return outcome.cache[key]
 
 
 def pack_weight_kg(data):
@@ -165,22 +175,30 @@ def apply_harvest(connection, data, outcome):
             f"fill one pack of {weight.normalize()} kg"
         )
     harvest_date = date.fromisoformat(data["harvest_date"])
-    existing = Lot.objects.select_for_update().filter(connection=connection, external_id=data["id"]).first()
+    # One query finds both this harvest's lot and any other harvest already using its lot number.
+    found = list(
+        Lot.objects.select_for_update()
+        .filter(connection=connection)
+        .filter(Q(external_id=data["id"]) | Q(lot_number=data["lot_number"]))
+    )
+    existing = next((lot for lot in found if lot.external_id == data["id"]), None)
+    clash = next((lot for lot in found if lot.external_id != data["id"]), None)
     if existing is not None and _is_stale(existing.source_updated_at, updated_at):
         outcome.count("ignored", "harvest")
         return existing
-    clash = Lot.objects.filter(connection=connection, lot_number=data["lot_number"]).exclude(external_id=data["id"])
-    if clash.exists():
+    if clash is not None:
         raise IngestError(
             f"harvest {data['id']}: lot number {data['lot_number']} already belongs to harvest "
-            f"{clash.first().external_id}; lot numbers must be unique per grower"
+            f"{clash.external_id}; lot numbers must be unique per grower"
         )
-    cycle = connection.cycles.filter(external_id=data["cycle_id"]).select_related("room").first()
+    cycle = _cached(outcome, ("cycle", connection.pk, data["cycle_id"]),
+                    lambda: connection.cycles.filter(external_id=data["cycle_id"]).first())
     room_id = data.get("room_id") or (cycle.room_external_id if cycle else "")
-    room = connection.rooms.filter(external_id=room_id).first() if room_id else None
+    room = _cached(outcome, ("room", connection.pk, room_id),
+                   lambda: connection.rooms.filter(external_id=room_id).first()) if room_id else None
 
     if existing is None:
-        match = listings.find_or_create_listing(connection, data, outcome)
+        match = listings.find_or_create_listing(connection, data, outcome, cache=outcome.cache)
         lot = Lot(
             connection=connection, external_id=data["id"], product=match.product, stockrecord=match.stockrecord,
         )
@@ -199,7 +217,7 @@ def apply_harvest(connection, data, outcome):
     lot.cycle_external_id = data["cycle_id"]
     lot.lot_number = data["lot_number"]
     lot.harvest_date = harvest_date
-    lot.best_before = listings.best_before(lot.product, connection, harvest_date)
+    lot.best_before = listings.best_before(lot.product, connection, harvest_date, cache=outcome.cache)
     lot.yield_kg = data["actual_yield_kg"]
     lot.grade = data["grade"]
     lot.crop = data["crop"]
@@ -215,7 +233,7 @@ def apply_harvest(connection, data, outcome):
         type(lot.stockrecord).objects.filter(pk=lot.stockrecord_id).update(num_in_stock=F("num_in_stock") + delta)
         outcome.stockrecord_ids.add(lot.stockrecord_id)
         outcome.stocked_product_ids.add(lot.product_id)
-    listings.record_harvest_date(lot.product, harvest_date)
+    listings.record_harvest_date(lot.product, harvest_date, cache=outcome.cache)
     outcome.product_ids.add(lot.product_id)
     return lot
 

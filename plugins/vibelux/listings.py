@@ -163,12 +163,21 @@ def _weight(data):
     return pack_weight_kg(data)
 
 
-def find_or_create_listing(connection, data, outcome):
-    stockrecord = matching_stockrecord(connection.partner, data)
+def _match_key(connection, data):
+    return ("match", connection.pk, data["crop"].strip().lower(), data["variety"].strip().lower(),
+            Decimal(str(data["pack_size"])), data["pack_unit"])
+
+
+def find_or_create_listing(connection, data, outcome, cache=None):
+    cache = {} if cache is None else cache
+    key = _match_key(connection, data)
+    stockrecord = cache.get(key) or matching_stockrecord(connection.partner, data)
     if stockrecord is not None:
+        cache[key] = stockrecord
         outcome.count("updated", "listing")
         return Match(stockrecord.product, stockrecord, created=False)
     product, stockrecord, published = create_draft(connection, data)
+    cache[key] = stockrecord
     if published:
         outcome.count("created", "published listing")
     else:
@@ -181,14 +190,22 @@ def find_or_create_listing(connection, data, outcome):
     return Match(product, stockrecord, created=True)
 
 
-def best_before(product, connection, harvest_date):
-    values = product_attributes([product.pk], ["shelf_life_days"]).get(product.pk, {})
-    days = values.get("shelf_life_days") or connection.default_shelf_life_days
-    return harvest_date + timedelta(days=int(days))
+def best_before(product, connection, harvest_date, cache=None):
+    cache = {} if cache is None else cache
+    key = ("shelf_life", product.pk)
+    if key not in cache:
+        values = product_attributes([product.pk], ["shelf_life_days"]).get(product.pk, {})
+        cache[key] = int(values.get("shelf_life_days") or connection.default_shelf_life_days)
+    return harvest_date + timedelta(days=cache[key])
 
 
-def record_harvest_date(product, harvest_date):
+def record_harvest_date(product, harvest_date, cache=None):
     """Show the latest harvest date on the product (its harvest_date attribute, when the class has one)."""
-    current = product_attributes([product.pk], ["harvest_date"]).get(product.pk, {}).get("harvest_date")
+    cache = {} if cache is None else cache
+    key = ("harvest_date", product.pk)
+    if key not in cache:
+        cache[key] = product_attributes([product.pk], ["harvest_date"]).get(product.pk, {}).get("harvest_date")
+    current = cache[key]
     if current is None or current < harvest_date:
         set_attribute(product, "harvest_date", harvest_date)
+        cache[key] = harvest_date
