@@ -198,3 +198,21 @@ def test_transfer_to_a_grower_without_transfers_fails_and_reconciliation_sends_i
     assert {t.status for t in Transfer.objects.filter(order=order)} == {Transfer.PAID}
     assert sorted(t["amount"] for t in stripe.connect.transfers.values()) == [560, 607]
     assert reconcile(grace_seconds=0).findings == []
+
+
+def test_staff_set_a_growers_commission_in_the_admin_and_it_applies_to_the_split(django_app, local_stripe):
+    grower = create_grower("Rate Farm")
+    account = make_payable(grower, local_stripe.connect)
+    admin = create_user("admin@example.com", staff=True)
+    admin.is_superuser = True
+    admin.save()
+    django_app.set_user(admin)
+    page = django_app.get(reverse("admin:storefront_payments_selleraccount_changelist"))
+    form = page.forms["changelist-form"]
+    form["form-0-commission_percent"] = "7.5"
+    form.submit("_save").follow()
+    account.refresh_from_db()
+    assert account.commission_percent == Decimal("7.5")
+    assert services.commission_basis_points([grower.pk]) == {grower.pk: 750}
+    # Records of what happened at Stripe are read-only.
+    django_app.get(reverse("admin:storefront_payments_payment_add"), status=403)
