@@ -33,9 +33,6 @@ Order = get_model("order", "Order")
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-# Playwright's sync API runs an event loop in the test's thread; the ORM calls
-# between browser steps are plain synchronous calls in that thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
