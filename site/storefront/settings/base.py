@@ -389,7 +389,8 @@ STOREFRONT_RATE_LIMITS = {
         "account_fields": ["email"],
     },
     "payment": {
-        "url_names": ["checkout:payment-details", "checkout:preview"],
+        # payment-confirm too: it is where stolen card numbers would be tried.
+        "url_names": ["checkout:payment-details", "checkout:payment-confirm", "checkout:preview"],
         "rate": env_str("RATE_LIMIT_PAYMENT", "10/10m"),
         "keys": ["basket", "ip"],
     },
