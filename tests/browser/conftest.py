@@ -17,22 +17,18 @@ CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.whic
 
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def _allow_orm_beside_playwright(monkeypatch):
     # Playwright's sync API runs an event loop in the test's thread; the ORM
     # calls a test makes between browser steps are plain synchronous calls in
-    # that thread. Set for browser tests only, never for the process.
+    # that thread. Set only while a browser runs, never for the whole process
+    # (check --deploy refuses the variable, and subprocesses inherit it).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(_allow_orm_beside_playwright):
+    """A headless chromium for one test (started after, and stopped before, the variable above)."""
     if not CHROMIUM:
         pytest.skip("chromium is not installed (apt-get install chromium); .ci/run installs it")
     try:

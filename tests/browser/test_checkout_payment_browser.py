@@ -7,10 +7,6 @@ declined card shows its message and the next card goes through. Needs the
 system chromium and Playwright; skips with the reason otherwise.
 """
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
@@ -31,42 +27,13 @@ from tests.localstripe_server import (  # noqa: F401  (fixtures)
 
 Order = get_model("order", "Order")
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not CHROMIUM:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright is not installed (pip install -e '.[dev]')")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"],
-        )
-        yield browser
-        browser.close()
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def tab(chromium, request):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    yield page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    try:
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    finally:
-        context.close()
+def tab(page):
+    """The browser page of tests/browser/conftest.py (system chromium, screenshot kept)."""
+    return page
 
 
 @pytest.fixture

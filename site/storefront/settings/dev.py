@@ -5,3 +5,8 @@ from .env import env_bool
 
 DEBUG = env_bool("DEBUG", True)
 INTERNAL_IPS = ["127.0.0.1"]
+
+# localstripe has no Stripe Connect, so demo growers cannot connect an account;
+# with the local server, sell their products anyway (transfers are recorded as
+# failed with the reason). Real Stripe keys bring the requirement back.
+STOREFRONT_REQUIRE_PAYABLE_SELLERS = env_bool("STOREFRONT_REQUIRE_PAYABLE_SELLERS", not STRIPE_LOCAL)  # noqa: F405
