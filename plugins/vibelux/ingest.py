@@ -256,9 +256,13 @@ def apply_event(connection, event_type, data, outcome):
 def after_commit(outcome):
     """Tell the rest of the site what changed, once the batch's transaction has committed."""
     from storefront.plugins.host import get_host
+    from storefront.search.tasks import queue_reindex
 
     from .tasks import notify_forecast_signups
 
+    # Stock moves by UPDATE (no post_save) and the batch ran with index updates paused
+    # (see paused_indexing), so the changed products are re-indexed here, once each.
+    queue_reindex(sorted(outcome.product_ids))
     host = get_host()
     if outcome.product_ids:
         host.emit("storefront_products_imported", product_ids=sorted(outcome.product_ids))
@@ -268,12 +272,20 @@ def after_commit(outcome):
         transaction.on_commit(lambda product_id=product_id: notify_forecast_signups.delay(product_id), robust=True)
 
 
+def paused_indexing():
+    """Pause the search app's per-save index updates while a batch writes; after_commit re-indexes once."""
+    from storefront.search.tasks import index_updates_paused
+
+    return index_updates_paused()
+
+
 def ingest_batch(connection, records, outcome=None):
     """Apply ``[(kind, data)]`` (kind: facility, crop_cycle, harvest) in one transaction: all or nothing."""
     outcome = outcome or Outcome()
     appliers = {"facility": apply_facility, "crop_cycle": apply_crop_cycle, "harvest": apply_harvest}
     with transaction.atomic():
-        for kind, data in records:
-            appliers[kind](connection, data, outcome)
+        with paused_indexing():
+            for kind, data in records:
+                appliers[kind](connection, data, outcome)
         after_commit(outcome)
     return outcome

@@ -28,7 +28,8 @@ def process_event(event_pk):
         outcome = ingest.Outcome()
         try:
             with transaction.atomic():
-                ingest.apply_event(event.connection, event.event_type, event.payload["data"], outcome)
+                with ingest.paused_indexing():
+                    ingest.apply_event(event.connection, event.event_type, event.payload["data"], outcome)
                 ingest.after_commit(outcome)
             event.status = WebhookEvent.PROCESSED
             event.outcome = outcome.summary()

@@ -91,19 +91,16 @@ def import_file(connection, name, text):
         raise UploadRejected(report)
     outcome = ingest.Outcome()
     appliers = {"crop_cycle": ingest.apply_crop_cycle, "harvest": ingest.apply_harvest}
-    try:
-        with transaction.atomic():
+    with transaction.atomic():
+        with ingest.paused_indexing():
             for where, kind, data, _ in records:
                 try:
                     with transaction.atomic():  # a savepoint, so later rows still run on PostgreSQL
                         appliers[kind](connection, data, outcome)
                 except (contract.ContractError, ingest.IngestError) as exc:
                     report.problems.append(RowProblem(where, [str(exc)]))
-            if report.problems:
-                raise UploadRejected(report)
-            ingest.after_commit(outcome)
-    except UploadRejected:
-        report.outcome = None
-        raise
+        if report.problems:
+            raise UploadRejected(report)  # rolls the whole file back
+        ingest.after_commit(outcome)
     report.outcome = outcome
     return report

@@ -303,3 +303,14 @@ def test_the_beat_task_queues_only_due_api_connections(grower, api):
     assert pull_due_vibelux_connections() == [due.pk]  # eager: the pull ran too
     assert Lot.objects.filter(connection=due).count() == 1
     assert not Lot.objects.filter(connection=waiting).exists()
+
+
+def test_a_batch_re_indexes_each_changed_product_once_after_commit(connection, rex, monkeypatch,
+                                                                   django_capture_on_commit_callbacks):
+    from storefront.search import tasks as search_tasks
+
+    indexed = []
+    monkeypatch.setattr(search_tasks.update_products_index, "delay", lambda ids: indexed.append(list(ids)))
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(connection, [("harvest", harvest()), ("harvest", harvest("hv-2", lot="LOT-002"))])
+    assert indexed == [[rex.pk]]  # stock and harvest date changed twice; one index update
