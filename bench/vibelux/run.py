@@ -12,7 +12,8 @@ first run, about 40 s) and one bench grower selling --products products.
 - process: the stored events through the real task, ``vibelux.tasks.process_webhook_event``:
   eagerly (``.apply()`` in this process) or, with --worker, queued with
   ``.delay()`` to one Celery worker (``--pool solo``) on Redis, timed from the
-  first queued event until every event is processed. Each event carries its
+  first queued event until every event is processed (the worker also runs the
+  index updates and plugin events each harvest queues, in between). Each event carries its
   crop cycle and a harvest that is matched to a product, stocked and recorded
   as a lot, so this is the whole pipeline, including the after-commit events
   (search index updates) it triggers;
@@ -182,14 +183,17 @@ def bench_events(args, connection, keys):
 
 
 def start_worker(args):
+    from storefront.celery import app
+
+    # Tasks a previous run left queued (index updates queued after its last event) would
+    # otherwise run first, against rows that are gone, and count against this run.
+    app.control.purge()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(str(ROOT / f) for f in ("site", "plugins", ".")))
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "storefront", "worker", "--pool", "solo", "--concurrency", "1",
          "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT, env=env,
     )
-    from storefront.celery import app
-
     deadline = time.time() + 60
     while time.time() < deadline:
         replies = app.control.ping(timeout=1.0)
