@@ -256,7 +256,10 @@ def main(argv=None):
             whoosh_queries.append(params)
         from django.core.cache import cache
 
+        from storefront.search.cards import local_cards
+
         cache.clear()  # Whoosh's first pass meets uncached cards too
+        local_cards.clear()
         original = service.backend
         service.backend = lambda using="default": adapter
         try:

@@ -144,7 +144,10 @@ def test_saved_search_emails_new_matches_once(django_app, catalogue):
 def test_cached_cards_show_a_new_price_and_this_requests_csrf_token(django_app, catalogue):
     from django.core.cache import cache
 
+    from storefront.search.cards import local_cards
+
     cache.clear()
+    local_cards.clear()
     first = django_app.get(SEARCH, params={"q": "genovese"})
     assert "£4.50" in first.html.select_one(".search-products").text
     record = catalogue[0].stockrecords.get()

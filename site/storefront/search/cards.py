@@ -12,9 +12,17 @@ are rendered with a placeholder that is replaced by this request's token.
 
 Set SEARCH_CARD_CACHE_SECONDS = 0 to render every card on every request (for
 example with a pricing strategy that differs per buyer).
+
+Cards are kept in this process first (a bounded LRU: Django's local-memory
+cache, the embedded default, holds only 300 entries in all, fewer than a few
+pages of cards) and in the shared cache second. A key changes whenever what
+the card shows changes, so a process never needs telling that its copy is old.
 """
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +33,43 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 CSRF_PLACEHOLDER = "storefront-card-csrf-placeholder"
+LOCAL_CARDS = 5000  # about 15 MB of HTML per process
+
+
+class _LocalCards:
+    """A small LRU of rendered cards with expiry times, safe across threads."""
+
+    def __init__(self, size):
+        self.size = size
+        self.items = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_many(self, keys):
+        now = time.monotonic()
+        found = {}
+        with self.lock:
+            for key in keys:
+                item = self.items.get(key)
+                if item is not None and item[0] > now:
+                    self.items.move_to_end(key)
+                    found[key] = item[1]
+        return found
+
+    def set_many(self, values, seconds):
+        expires = time.monotonic() + seconds
+        with self.lock:
+            for key, html in values.items():
+                self.items[key] = (expires, html)
+                self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
+
+
+local_cards = _LocalCards(LOCAL_CARDS)
 
 
 def card_cache_seconds():
@@ -101,7 +146,13 @@ def attach_cards(request, results):
         return results
     seconds = card_cache_seconds()
     keys = [card_key(request, result.object) for result in results] if seconds > 0 else []
-    cached = cache.get_many(keys) if keys else {}
+    cached = local_cards.get_many(keys) if keys else {}
+    missing = [key for key in keys if key not in cached]
+    if missing:
+        shared = cache.get_many(missing)
+        if shared:
+            local_cards.set_many(shared, seconds)
+            cached.update(shared)
     fresh = {}
     token = get_token(request)
     _prefetch_badges(request, [r.object for i, r in enumerate(results) if not keys or keys[i] not in cached])
@@ -117,5 +168,6 @@ def attach_cards(request, results):
     finally:
         renderer.close()
     if fresh:
+        local_cards.set_many(fresh, seconds)
         cache.set_many(fresh, seconds)
     return results
