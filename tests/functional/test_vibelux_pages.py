@@ -284,3 +284,22 @@ def test_a_forged_token_is_refused(django_app, signin):
                         impostor, algorithm="RS256")
     response = django_app.get(reverse("vibelux:sign-in"), {"token": forged}, expect_errors=True)
     assert response.status_code == 403 and "signature does not match" in response.text
+
+
+def test_a_seller_switches_their_grower_to_publishing_automatically(django_app, grower):
+    connection = connect(grower)
+    page = django_app.get(reverse("vibelux:dashboard"), user=grower.seller)
+    assert connection.webhook_secret in page.text and str(connection.webhook_key) in page.text
+    form = page.forms[[key for key, f in page.forms.items() if f.action.endswith(f"/connections/{connection.pk}/")][0]]
+    form[f"c{connection.pk}-listing_mode"] = "publish"
+    form[f"c{connection.pk}-price_per_kg"] = "18.50"
+    form.submit(user=grower.seller).follow(user=grower.seller)
+    connection.refresh_from_db()
+    assert (connection.listing_mode, connection.price_per_kg) == ("publish", Decimal("18.50"))
+
+    other = create_grower("Tyneside Vertical", seller_email="seller@tyneside.example")
+    response = django_app.post(reverse("vibelux:connection-update", args=[connection.pk]),
+                               {f"c{connection.pk}-listing_mode": "review"}, user=other.seller, expect_errors=True)
+    assert response.status_code == 404  # another grower's connection is not even confirmed to exist
+    connection.refresh_from_db()
+    assert connection.listing_mode == "publish"
