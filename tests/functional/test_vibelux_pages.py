@@ -298,8 +298,10 @@ def test_a_seller_switches_their_grower_to_publishing_automatically(django_app, 
     assert (connection.listing_mode, connection.price_per_kg) == ("publish", Decimal("18.50"))
 
     other = create_grower("Tyneside Vertical", seller_email="seller@tyneside.example")
+    token = django_app.get(reverse("vibelux:dashboard"), user=other.seller).forms["vibelux-upload"]["csrfmiddlewaretoken"].value
     response = django_app.post(reverse("vibelux:connection-update", args=[connection.pk]),
-                               {f"c{connection.pk}-listing_mode": "review"}, user=other.seller, expect_errors=True)
+                               {f"c{connection.pk}-listing_mode": "review", "csrfmiddlewaretoken": token},
+                               user=other.seller, expect_errors=True)
     assert response.status_code == 404  # another grower's connection is not even confirmed to exist
     connection.refresh_from_db()
     assert connection.listing_mode == "publish"
