@@ -8,12 +8,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from storefront.ops.views import healthz
+from storefront.ops.views import healthz, ping
 from storefront.plugins.urls import plugin_urlpatterns
 from storefront.payments.webhooks import stripe_webhook
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("ping", ping, name="ping"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -42,3 +42,9 @@ def test_broker_check_with_an_unreachable_broker(settings):
             views.check_broker()
     finally:
         app.conf.broker_url = original
+
+
+@pytest.mark.django_db
+def test_ping_answers_a_fixed_response(client):
+    response = client.get("/ping")
+    assert (response.status_code, response.content) == (200, b"ok")

@@ -9,7 +9,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -71,3 +71,12 @@ def healthz(request):
             results[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
         results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
     return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": results}, status=200 if healthy else 503)
+
+
+def ping(request):
+    """GET /ping: a fixed response through the whole middleware stack, no database or cache read.
+
+    The load benchmark's ceiling (bench/load/run.py): how fast this server
+    answers at all, to set each page's figures against.
+    """
+    return HttpResponse(b"ok", content_type="text/plain")

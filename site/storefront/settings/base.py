@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "storefront.plugins.apps.PluginHostConfig",
     "storefront.themes.apps.ThemesConfig",
     "storefront.payments.apps.PaymentsConfig",
+    "storefront.caching.apps.CachingConfig",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -140,6 +141,9 @@ MIDDLEWARE = [
     "oscar.apps.basket.middleware.BasketMiddleware",
     "storefront.security.ratelimit.RateLimitMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Anonymous catalogue, search and CMS pages from the cache (after CSRF, auth,
+    # messages, theme and rate limits; storefront.caching.middleware says why).
+    "storefront.caching.middleware.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -427,3 +431,30 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+
+# Page cache (storefront.caching): whole pages for anonymous visitors without
+# personal state, keyed by site, theme and path; every edit to what a page
+# shows purges them all. STOREFRONT_PAGE_CACHE=false turns it off.
+STOREFRONT_PAGE_CACHE = env_bool("STOREFRONT_PAGE_CACHE", True)
+STOREFRONT_PAGE_CACHE_SECONDS = env_int("STOREFRONT_PAGE_CACHE_SECONDS", 300)
+STOREFRONT_PAGE_CACHE_ALIAS = "default"
+STOREFRONT_PAGE_CACHE_VIEWS = [
+    "wagtail_serve",
+    "catalogue:index",
+    "catalogue:category",
+    "catalogue:detail",
+    "search:search",
+]
+# Cookies a cached page may set: their value, for a visitor without them, comes
+# from the page alone (the viewing history after a first product page).
+STOREFRONT_PAGE_CACHE_REPLAYED_COOKIES = [OSCAR_RECENTLY_VIEWED_COOKIE_NAME]  # noqa: F405
+STOREFRONT_PAGE_CACHE_PURGE_MODELS = [
+    "catalogue.Product", "catalogue.Category", "catalogue.ProductCategory", "catalogue.ProductImage",
+    "catalogue.ProductAttributeValue", "catalogue.ProductClass", "catalogue.ProductRecommendation",
+    "partner.StockRecord", "partner.Partner",
+    "offer.ConditionalOffer", "offer.Range", "offer.Benefit", "offer.Condition",
+    "reviews.ProductReview",
+    "wagtailcore.Site", "wagtailcore.Locale", "wagtailimages.Image",
+    "storefront_themes.ThemeSettings", "plugin_host.PluginSetting", "cms.NavigationSettings",
+]

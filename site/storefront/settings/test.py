@@ -30,3 +30,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.environ.get("STOREFRONT_TEST_DB") or str(VAR_DIR / "test-db.sqlite3"),
     }
+
+# The page cache is off in tests: a test's saves are never committed, so its
+# purges never run and a page cached earlier in the test would be stale.
+# tests/functional/test_page_cache.py turns it on.
+STOREFRONT_PAGE_CACHE = False
