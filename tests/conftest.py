@@ -23,6 +23,33 @@ def pytest_collection_modifyitems(config, items):
                             append=False)
 
 
+@pytest.fixture(scope="session")
+def _migration_data_restored_at_the_end(django_db_setup, django_db_blocker):
+    """After the last test, put back what the migrations created.
+
+    A transactional test flushes the database when it ends and the next one
+    restores the serialized copy when it starts; after the last one nothing
+    does, and with --reuse-db the next run would serialize (and work on) a
+    database without Wagtail's root page, its site or the Marketers group.
+    """
+    yield
+    from django.db import connections, transaction
+
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                with transaction.atomic(using=connection.alias):
+                    connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(autouse=True)
+def _restore_after_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("_migration_data_restored_at_the_end")
+
+
 @pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):
     """Each test writes uploads to its own folder and starts with an empty cache."""
