@@ -162,3 +162,18 @@ def test_a_cached_product_page_starts_the_visitors_viewing_history(django_app, p
     page = django_app.get(url)
     assert cache_state(page) == "hit"
     assert django_app.cookies["oscar_history"].strip('"') == f"[{product.pk}]"
+
+
+def test_the_category_menu_is_cached_and_refreshed_when_a_category_changes(
+    settings, django_app, django_capture_on_commit_callbacks
+):
+    from oscar.apps.catalogue.categories import create_from_breadcrumbs
+
+    settings.STOREFRONT_PAGE_CACHE = False  # render each page; only the menu comes from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        create_from_breadcrumbs("Herbs")
+    assert "Herbs" in django_app.get(reverse("catalogue:index")).html.select_one("#site-nav-links").text
+    with django_capture_on_commit_callbacks(execute=True):
+        create_from_breadcrumbs("Mushrooms")
+    menu = django_app.get(reverse("catalogue:index")).html.select_one("#site-nav-links").text
+    assert "Herbs" in menu and "Mushrooms" in menu

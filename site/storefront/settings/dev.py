@@ -10,3 +10,7 @@ INTERNAL_IPS = ["127.0.0.1"]
 # with the local server, sell their products anyway (transfers are recorded as
 # failed with the reason). Real Stripe keys bring the requirement back.
 STOREFRONT_REQUIRE_PAYABLE_SELLERS = env_bool("STOREFRONT_REQUIRE_PAYABLE_SELLERS", not STRIPE_LOCAL)  # noqa: F405
+
+# No page cache while developing: an edited template shows at once.
+# STOREFRONT_PAGE_CACHE=true tries it (storefront.caching).
+STOREFRONT_PAGE_CACHE = env_bool("STOREFRONT_PAGE_CACHE", False)

@@ -1,0 +1,26 @@
+"""Template tags for what every page shows and rarely changes: the category tree, cached per purge generation."""
+
+from django import template
+from oscar.templatetags.category_tags import get_annotated_list
+
+from storefront.caching.keys import current_generation, page_cache
+
+register = template.Library()
+TREE_SECONDS = 60 * 60
+
+
+@register.simple_tag
+def cached_category_tree(depth=1):
+    """Oscar's {% category_tree depth=N %} for the whole tree, read from the cache.
+
+    The key carries the page cache's generation, which a category save or
+    delete bumps (storefront.caching.purge), so an edited tree shows at once.
+    Only public categories are listed, so one tree serves every visitor.
+    """
+    key = f"category-tree:{current_generation()}:{depth}"
+    cache = page_cache()
+    tree = cache.get(key)
+    if tree is None:
+        tree = get_annotated_list(depth=depth)
+        cache.set(key, tree, TREE_SECONDS)
+    return tree
