@@ -1,0 +1,12 @@
+"""manage.py of the stock Oscar comparison project (used for its Whoosh index and static files)."""
+
+import os
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stock_oscar.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
