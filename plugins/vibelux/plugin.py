@@ -11,6 +11,8 @@ from . import __version__  # noqa: F401  (reported by `manage.py plugins`)
 LABEL = "VibeLux grow rooms"
 DESCRIPTION = "Listings from VibeLux harvests, forecast availability, grow conditions and lot traceability."
 DJANGO_APP = "vibelux.apps.VibeLuxConfig"
+# `manage.py load_demo` connects a demo grower to a simulated feed (content/vibelux/).
+DEMO_LOADER = "vibelux.demo.load_vibelux_demo"
 
 
 @hookimpl

@@ -35,6 +35,7 @@ def test_broker_check_with_an_unreachable_broker(settings):
     from storefront.celery import app
 
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     original = app.conf.broker_url
     app.conf.broker_url = settings.CELERY_BROKER_URL
     try:

@@ -30,7 +30,7 @@ def check_cache():
 
 
 def check_broker():
-    if not settings.CELERY_BROKER_URL:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"mode": "eager (tasks run in-process)"}
     from storefront.celery import app
 

@@ -50,6 +50,8 @@ def plugin_meta(module):
         "config_form": getattr(module, "CONFIG_FORM", None),
         "hookspecs": getattr(module, "HOOKSPECS", None),
         "enabled_by_default": bool(getattr(module, "ENABLED_BY_DEFAULT", True)),
+        # dotted path of a function(content_dir, progress) -> dict that `manage.py load_demo` calls
+        "demo_loader": getattr(module, "DEMO_LOADER", None),
     }
 
 

@@ -9,14 +9,17 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from storefront.demo.loaders.catalogue import DemoDataError, load_catalogue
 from storefront.demo.loaders.pages import PageContentError, load_pages
 from storefront.demo.loaders.users import load_users
+from storefront.plugins.discovery import installed_plugins
+from storefront.themes.demo import load_partner_site
 
 
 class Command(BaseCommand):
-    help = "Load the demo growers, catalogue, pages, partner site and users from content/."
+    help = "Load the demo growers, catalogue, pages, partner site, plugins' demo content and users from content/."
 
     def add_arguments(self, parser):
         parser.add_argument("--content-dir", default=str(settings.BASE_DIR / "content"))
@@ -33,14 +36,16 @@ class Command(BaseCommand):
         def progress(message):
             self.stdout.write(message)
 
-        steps = [("catalogue", lambda: load_catalogue(content_dir, progress)),
-                 ("pages", lambda: load_pages(content_dir, progress))]
-        try:
-            from storefront.themes.demo import load_partner_site
-        except ImportError:
-            load_partner_site = None
-        if load_partner_site is not None:
-            steps.append(("partner site", lambda: load_partner_site(content_dir, progress)))
+        steps = [
+            ("catalogue", lambda: load_catalogue(content_dir, progress)),
+            ("pages", lambda: load_pages(content_dir, progress)),
+            ("partner site", lambda: load_partner_site(content_dir, progress)),
+        ]
+        # Plugins that ship demo content name a loader (DEMO_LOADER in their plugin module).
+        for plugin in installed_plugins():
+            if plugin.loaded and not plugin.disabled and plugin.meta.get("demo_loader"):
+                loader = import_string(plugin.meta["demo_loader"])
+                steps.append((f"{plugin.id} plugin", lambda loader=loader: loader(content_dir, progress)))
         steps.append(("users", lambda: load_users(self.seller_partner_codes(), progress)))
 
         for name, step in steps:
