@@ -1,0 +1,47 @@
+"""manage.py load_demo: one command loads everything, and a second run duplicates nothing."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from oscar.core.loading import get_model
+from wagtail.models import Page, Site
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = {
+    "growers": get_model("partner", "Partner"),
+    "products": get_model("catalogue", "Product"),
+    "stock records": get_model("partner", "StockRecord"),
+    "product images": get_model("catalogue", "ProductImage"),
+    "categories": get_model("catalogue", "Category"),
+    "pages": Page,
+    "sites": Site,
+    "users": get_user_model(),
+}
+
+
+def counts():
+    return {name: model.objects.count() for name, model in COUNTED.items()}
+
+
+def test_loads_every_role_and_a_second_run_creates_nothing():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    first = counts()
+    assert first["growers"] >= 5 and first["products"] >= 120 and first["sites"] == 2
+    assert "Demo content loaded" in out.getvalue()
+    for email in ("admin@example.com", "marketer@example.com", "seller1@example.com", "seller2@example.com",
+                  "buyer@example.com"):
+        assert get_user_model().objects.filter(email=email).exists(), email
+    assert get_user_model().objects.get(email="seller1@example.com").partners.exists()
+    assert get_user_model().objects.get(email="marketer@example.com").groups.filter(name="Marketers").exists()
+
+    call_command("load_demo", stdout=io.StringIO())
+    assert counts() == first
+
+
+def test_a_missing_content_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="No content folder at"):
+        call_command("load_demo", content_dir=str(tmp_path / "nowhere"), stdout=io.StringIO())
