@@ -81,6 +81,15 @@ def test_main_pages_fit_a_phone(phone, live_server, demo):
             response = phone.goto(url)
             assert response.status == 200, f"{name}: {url} answered {response.status}"
         phone.wait_for_load_state("load")
+        # Lazy images load only near the viewport: scroll through so the full-page screenshot shows them.
+        phone.evaluate("""async () => {
+            for (let y = 0; y < document.body.scrollHeight; y += 600) {
+                window.scrollTo(0, y);
+                await new Promise((done) => setTimeout(done, 30));
+            }
+            window.scrollTo(0, 0);
+        }""")
+        phone.wait_for_load_state("networkidle")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         phone.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
         overflow[name] = horizontal_overflow(phone)
