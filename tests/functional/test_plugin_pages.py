@@ -135,3 +135,23 @@ def test_partner_site_listing_and_search_hide_other_growers(django_app, catalogu
     assert card_titles(django_app.get("/shop/catalogue/", extra_environ=host)) == ["Garden Mint", "Genovese Basil"]
     assert card_titles(django_app.get("/shop/search/", params={"q": "rocket"}, extra_environ=host)) == []
     assert card_titles(django_app.get("/shop/catalogue/")) == ["Garden Mint", "Genovese Basil", "Wild Rocket"]
+
+
+def test_partner_site_cms_blocks_show_only_its_growers(django_app, catalogue):
+    import json
+
+    from wagtail.models import Page
+
+    from storefront.cms.models import HomePage
+
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Partner home", slug="partner-home", body=json.dumps([
+        {"type": "featured_products", "value": {
+            "heading": "Picked for you", "intro": "",
+            "products": [catalogue["basil"].pk, catalogue["rocket"].pk]}},
+    ])))
+    partner = Site.objects.create(hostname=PARTNER_HOST, port=80, root_page=home, site_name="Partner")
+    PluginSetting.objects.create(site=partner, plugin_id="site_catalogue", config={"growers": catalogue["leeds"].code})
+    page = django_app.get("/", extra_environ={"HTTP_HOST": PARTNER_HOST})
+    assert "Genovese Basil" in page.text
+    assert "Wild Rocket" not in page.text

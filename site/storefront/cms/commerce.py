@@ -41,9 +41,15 @@ class CategoryCard:
 
 
 def product_queryset():
-    """Browsable products with everything a product card reads, prefetched."""
+    """Browsable products the current site may show, with everything a product card reads, prefetched.
+
+    A white-label site limited to some growers (the storefront_product_filter
+    hook) sees only theirs here too, as in its listings, search and product pages.
+    """
+    from storefront.plugins.visibility import restrict
+
     return (
-        Product.objects.browsable()
+        restrict(Product.objects.browsable())
         .select_related("product_class")
         .prefetch_related(
             "images",
