@@ -57,6 +57,8 @@ def _home_page(root, home):
         {"type": "hero", "value": {"heading": home["heading"], "subheading": home["subheading"], "image": None,
                                    "button_text": "Browse the produce", "button_link": "/shop/catalogue/"}},
         {"type": "paragraph", "value": home["intro"]},
+        # no categories chosen: the grid shows the top-level ones
+        {"type": "category_grid", "value": {"heading": "Browse by crop", "categories": []}},
     ])
     model = HomePage
     if model is None:
