@@ -79,5 +79,23 @@ def phone(browser, request):
 
 
 def horizontal_overflow(page):
-    """Pixels by which the page is wider than the viewport (0 when nothing overflows)."""
-    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    """Pixels by which the page is wider than the viewport (0 when nothing overflows).
+
+    Measured with `overflow-x` on <html> and <body> set to visible for the
+    moment: the site's stylesheet clips the body sideways, which hides content
+    that sticks out (cut-off buttons, tables) instead of fitting it, and would
+    make every page measure 0. The width is compared with the viewport the
+    test asked for, not window.innerWidth: a mobile browser widens its layout
+    viewport to fit content that is too wide (and zooms out), so innerWidth
+    grows with the overflow and the difference would always be 0.
+    """
+    width = page.evaluate("""() => {
+        const html = document.documentElement, body = document.body;
+        const saved = [html.style.overflowX, body.style.overflowX];
+        html.style.overflowX = "visible";
+        body.style.overflowX = "visible";
+        const width = html.scrollWidth;
+        [html.style.overflowX, body.style.overflowX] = saved;
+        return width;
+    }""")
+    return width - page.viewport_size["width"]
