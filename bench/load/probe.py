@@ -5,7 +5,7 @@ stock Oscar) with that configuration's settings in the environment; prints
 one JSON object: {"urls": {page: url}, "queries": {page: count}}. Counting
 here rather than in the servers keeps the measured servers unmodified: the
 count is the second request's (the first warms per-process caches), made
-through Django's test client with the same settings the server uses.
+by a new visitor, as wrk sends it, through Django's test client with the same settings the server uses.
 
     python bench/load/probe.py [--urls JSON]     # --urls: reuse another run's URLs
 """
@@ -61,8 +61,8 @@ def count_queries(urls):
 
     counts, statuses = {}, {}
     for page in ("home", "category", "product", "search", "ceiling"):
-        client = Client()
-        client.get(urls[page])  # warm per-process caches (templates, site, plugins)
+        Client().get(urls[page])  # warm per-process caches (templates, site, plugins) and the page cache
+        client = Client()  # counted as wrk sends it: a visitor with no cookies yet
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(urls[page])
         counts[page], statuses[page] = len(ctx.captured_queries), response.status_code

@@ -177,3 +177,26 @@ def test_the_category_menu_is_cached_and_refreshed_when_a_category_changes(
         create_from_breadcrumbs("Mushrooms")
     menu = django_app.get(reverse("catalogue:index")).html.select_one("#site-nav-links").text
     assert "Herbs" in menu and "Mushrooms" in menu
+
+
+def test_the_site_for_a_host_comes_from_the_cache_until_sites_change(settings, django_capture_on_commit_callbacks):
+    from storefront.caching.sites import cached_site_for_request
+
+    settings.STOREFRONT_SITE_CACHE = True
+    settings.ALLOWED_HOSTS = ["*"]
+    default = Site.objects.get(is_default_site=True)
+    request = RequestFactory().get("/", HTTP_HOST="growers.example")
+    assert cached_site_for_request(request) == default  # no site of its own: the default site
+    with django_capture_on_commit_callbacks(execute=True):
+        partner = Site.objects.create(hostname="growers.example", root_page=default.root_page, site_name="Growers")
+    assert cached_site_for_request(RequestFactory().get("/", HTTP_HOST="growers.example")) == partner
+
+
+def test_a_cached_site_costs_no_query(settings, django_assert_num_queries):
+    from storefront.caching.sites import cached_site_for_request
+
+    settings.STOREFRONT_SITE_CACHE = True
+    cached_site_for_request(RequestFactory().get("/", HTTP_HOST="localhost"))
+    with django_assert_num_queries(0):
+        site = cached_site_for_request(RequestFactory().get("/", HTTP_HOST="localhost"))
+    assert site == Site.objects.get(is_default_site=True)

@@ -12,8 +12,16 @@ def page_cache():
     return caches[settings.STOREFRONT_PAGE_CACHE_ALIAS]
 
 
-def current_generation():
-    """The number every page key carries; purging increments it, so older pages are never read again."""
+def current_generation(request=None):
+    """The number every page key carries; purging increments it, so older pages are never read again.
+
+    Read once per request when given the request (the site and page lookups share it).
+    """
+    if request is not None:
+        generation = getattr(request, "_page_cache_generation", None)
+        if generation is None:
+            generation = request._page_cache_generation = current_generation()
+        return generation
     cache = page_cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:

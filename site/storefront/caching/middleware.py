@@ -56,7 +56,7 @@ class PageCacheMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not request_is_cacheable(request):
             return None
-        key = page_key(request, current_generation())
+        key = page_key(request, current_generation(request))
         request._page_cache_key = key
         stored = page_cache().get(key)
         if stored is None:

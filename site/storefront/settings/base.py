@@ -131,7 +131,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The request's Wagtail Site from the cache (storefront.caching.sites), then
     # Wagtail Site -> enabled plugins, then theme (see storefront.plugins, storefront.themes)
+    "storefront.caching.sites.SiteCacheMiddleware",
     "storefront.plugins.middleware.PluginScopeMiddleware",
     "storefront.themes.middleware.ThemeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -441,6 +443,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # personal state, keyed by site, theme and path; every edit to what a page
 # shows purges them all. STOREFRONT_PAGE_CACHE=false turns it off.
 STOREFRONT_PAGE_CACHE = env_bool("STOREFRONT_PAGE_CACHE", True)
+# The request's Wagtail Site from the cache instead of a query per request.
+STOREFRONT_SITE_CACHE = env_bool("STOREFRONT_SITE_CACHE", True)
 STOREFRONT_PAGE_CACHE_SECONDS = env_int("STOREFRONT_PAGE_CACHE_SECONDS", 300)
 STOREFRONT_PAGE_CACHE_ALIAS = "default"
 STOREFRONT_PAGE_CACHE_VIEWS = [

@@ -23,6 +23,9 @@ env_str("DATABASE_URL", required=True)
 # Keep connections open between requests, checked before reuse.
 DATABASES = {"default": database_from_env("unused", conn_max_age=env_int("CONN_MAX_AGE", 600))}
 CACHES = {"default": cache_from_env(default="locmem://")}
+# Pages are purged through the cache itself, so a per-process cache would let
+# other workers serve a stale page: the page cache needs a shared one (Redis).
+STOREFRONT_PAGE_CACHE = env_bool("STOREFRONT_PAGE_CACHE", "LocMemCache" not in CACHES["default"]["BACKEND"])
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

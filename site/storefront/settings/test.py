@@ -35,3 +35,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # purges never run and a page cached earlier in the test would be stale.
 # tests/functional/test_page_cache.py turns it on.
 STOREFRONT_PAGE_CACHE = False
+# Likewise the site-for-host cache: tests create sites without committing.
+STOREFRONT_SITE_CACHE = False
