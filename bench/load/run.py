@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
@@ -109,14 +110,25 @@ def gunicorn(env, app, workers):
         process.wait(timeout=30)
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def basket_cookie(base, urls):
     """Cookies of an anonymous buyer with one line in the basket (for the basket page)."""
     jar = http.cookiejar.CookieJar()
     jar.set_cookie(http.cookiejar.Cookie(0, "csrftoken", CSRF, None, False, "127.0.0.1", False, False, "/", True,
                                          False, None, False, None, None, {}))
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
     body = urllib.parse.urlencode({"quantity": 1, "csrfmiddlewaretoken": CSRF}).encode()
-    opener.open(urllib.request.Request(base + urls["add_to_basket"], data=body, headers={"Referer": base + "/"}))
+    request = urllib.request.Request(base + urls["add_to_basket"], data=body,
+                                     headers={"Referer": base + urls["product"]})
+    try:
+        opener.open(request)
+    except urllib.error.HTTPError as exc:  # the redirect after adding: its cookies are already in the jar
+        if exc.code not in (301, 302, 303):
+            raise
     cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
     if "basket" not in cookies:
         raise RuntimeError(f"Adding to the basket at {base} set no basket cookie (cookies: {cookies})")
