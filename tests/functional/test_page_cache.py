@@ -20,8 +20,10 @@ def page_cache_on(settings):
 
 
 @pytest.fixture
-def product():
-    return create_product(title="Genovese Basil", price="4.50", num_in_stock=20)
+def product(django_capture_on_commit_callbacks):
+    # Committed, as it would be before anyone views it: its own purge runs now.
+    with django_capture_on_commit_callbacks(execute=True):
+        return create_product(title="Genovese Basil", price="4.50", num_in_stock=20)
 
 
 def cache_state(response):
@@ -170,6 +172,7 @@ def test_the_category_menu_is_cached_and_refreshed_when_a_category_changes(
     from oscar.apps.catalogue.categories import create_from_breadcrumbs
 
     settings.STOREFRONT_PAGE_CACHE = False  # render each page; only the menu comes from the cache
+    settings.STOREFRONT_CATEGORY_TREE_CACHE = True
     with django_capture_on_commit_callbacks(execute=True):
         create_from_breadcrumbs("Herbs")
     assert "Herbs" in django_app.get(reverse("catalogue:index")).html.select_one("#site-nav-links").text
@@ -200,3 +203,13 @@ def test_a_cached_site_costs_no_query(settings, django_assert_num_queries):
     with django_assert_num_queries(0):
         site = cached_site_for_request(RequestFactory().get("/", HTTP_HOST="localhost"))
     assert site == Site.objects.get(is_default_site=True)
+
+
+
+def test_nothing_is_queued_when_every_cache_is_off(settings, django_capture_on_commit_callbacks):
+    settings.STOREFRONT_PAGE_CACHE = False  # the test settings' site and category caches are off too
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        create_product(title="Pea shoots", price="3.00", num_in_stock=5)
+    from storefront.caching.purge import _bump
+
+    assert _bump not in callbacks

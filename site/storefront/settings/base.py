@@ -445,6 +445,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 STOREFRONT_PAGE_CACHE = env_bool("STOREFRONT_PAGE_CACHE", True)
 # The request's Wagtail Site from the cache instead of a query per request.
 STOREFRONT_SITE_CACHE = env_bool("STOREFRONT_SITE_CACHE", True)
+# The category menu of every page from the cache (storefront.caching.templatetags).
+STOREFRONT_CATEGORY_TREE_CACHE = env_bool("STOREFRONT_CATEGORY_TREE_CACHE", True)
 STOREFRONT_PAGE_CACHE_SECONDS = env_int("STOREFRONT_PAGE_CACHE_SECONDS", 300)
 STOREFRONT_PAGE_CACHE_ALIAS = "default"
 STOREFRONT_PAGE_CACHE_VIEWS = [

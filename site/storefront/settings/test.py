@@ -35,5 +35,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # purges never run and a page cached earlier in the test would be stale.
 # tests/functional/test_page_cache.py turns it on.
 STOREFRONT_PAGE_CACHE = False
-# Likewise the site-for-host cache: tests create sites without committing.
+# Likewise the site-for-host cache and the category menu: tests create sites
+# and categories without committing.
 STOREFRONT_SITE_CACHE = False
+STOREFRONT_CATEGORY_TREE_CACHE = False

@@ -1,6 +1,7 @@
 """Template tags for what every page shows and rarely changes: the category tree, cached per purge generation."""
 
 from django import template
+from django.conf import settings
 from oscar.templatetags.category_tags import get_annotated_list
 
 from storefront.caching.keys import current_generation, page_cache
@@ -17,6 +18,8 @@ def cached_category_tree(depth=1):
     delete bumps (storefront.caching.purge), so an edited tree shows at once.
     Only public categories are listed, so one tree serves every visitor.
     """
+    if not settings.STOREFRONT_CATEGORY_TREE_CACHE:
+        return get_annotated_list(depth=depth)
     key = f"category-tree:{current_generation()}:{depth}"
     cache = page_cache()
     tree = cache.get(key)
