@@ -93,7 +93,7 @@ def _copy_content(tmp_path):
     [
         ("about.json", lambda d: d.update(type="gallery"), "about.json: unknown page type 'gallery'"),
         ("about.json", lambda d: d["body"].append({"type": "carousel", "value": {}}),
-         "about.json: body[4]: unknown block type 'carousel'"),
+         "about.json: body[5]: unknown block type 'carousel'"),
         ("home.json", lambda d: d["body"][0]["value"].update(headline="x"),
          "home.json: body[0] (hero): unknown field(s) headline"),
         ("home.json", lambda d: d["body"][6]["value"]["button"]["link"].update(page="nowhere"),
@@ -112,6 +112,22 @@ def test_bad_content_names_the_file_and_writes_nothing(tmp_path, file_name, chan
     with pytest.raises(PageContentError, match=re.escape(message)):
         load_pages(content, _quiet)
     assert _snapshot() == before
+
+
+def test_a_block_of_a_plugin_that_is_off_is_left_out_with_a_progress_line(tmp_path, django_app):
+    content = _copy_content(tmp_path)
+    path = content / "pages" / "about.json"
+    data = json.loads(path.read_text())
+    assert any(block["type"] == "energy_method" for block in data["body"])  # the energy badges plugin is on
+    data["body"].insert(1, {"type": "solar_forecast", "plugin": "solar", "value": {"days": 7}})
+    path.write_text(json.dumps(data))
+    lines = []
+
+    load_pages(content, lines.append)
+
+    assert "about.json: body[1]: left out the 'solar_forecast' block (the solar plugin is off)." in " ".join(lines)
+    about = django_app.get("/about/")
+    assert "How we grade energy use" in about.text  # the plugin block of an enabled plugin is kept
 
 
 def test_a_post_with_a_bad_date_is_refused(tmp_path):

@@ -155,3 +155,31 @@ def test_partner_site_cms_blocks_show_only_its_growers(django_app, catalogue):
     page = django_app.get("/", extra_environ={"HTTP_HOST": PARTNER_HOST})
     assert "Genovese Basil" in page.text
     assert "Wild Rocket" not in page.text
+
+
+def test_energy_method_block_is_offered_to_editors_and_shows_only_where_the_plugin_is_on(django_app, catalogue):
+    import json
+
+    from wagtail.models import Page
+
+    from storefront.cms.models import HomePage, LandingPage
+
+    for page_type in (HomePage, LandingPage):
+        assert "energy_method" in page_type._meta.get_field("body").stream_block.child_blocks
+    # Migrations describe the core blocks only: installed plugins never change them.
+    _name, path, [core_blocks], _kwargs = HomePage._meta.get_field("body").deconstruct()
+    assert path == "wagtail.fields.StreamField"
+    assert "energy_method" not in dict(core_blocks)
+
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Partner home", slug="partner-home", body=json.dumps([
+        {"type": "energy_method", "value": {"heading": "How energy grades work", "introduction": "Measured."}},
+    ])))
+    partner = Site.objects.create(hostname=PARTNER_HOST, port=80, root_page=home, site_name="Partner")
+    page = django_app.get("/", extra_environ={"HTTP_HOST": PARTNER_HOST})
+    assert "How energy grades work" in page.text and "over 40" in page.text
+
+    PluginSetting.objects.create(site=partner, plugin_id="energy_badges", enabled=False)
+    page = django_app.get("/", extra_environ={"HTTP_HOST": PARTNER_HOST})
+    assert page.status_code == 200
+    assert "How energy grades work" not in page.text

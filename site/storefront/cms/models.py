@@ -23,12 +23,13 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BlogStreamBlock, BodyStreamBlock, NavigationLinkBlock, SocialLinkBlock
+from .fields import PluginStreamField
 
 
 class HomePage(Page):
     """The root page of a site: a StreamField of heroes, text and commerce blocks."""
 
-    body = StreamField(BodyStreamBlock(), blank=True)
+    body = PluginStreamField(BodyStreamBlock, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("body")]
@@ -44,7 +45,7 @@ class LandingPage(Page):
     """A campaign page for one audience (restaurants, retailers...), built from blocks."""
 
     intro = models.TextField(blank=True, max_length=400, help_text=_("One or two sentences under the title."))
-    body = StreamField(BodyStreamBlock(), blank=True)
+    body = PluginStreamField(BodyStreamBlock, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
@@ -60,7 +61,7 @@ class StandardPage(Page):
     """A plain content page: About, delivery information, terms."""
 
     intro = models.TextField(blank=True, max_length=400)
-    body = StreamField(BodyStreamBlock(), blank=True)
+    body = PluginStreamField(BodyStreamBlock, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]

@@ -8,7 +8,9 @@ references are written by name, not by database id:
 
 - an image is {"title": ..., "alt": ..., "palette": ...}; the loader draws it
   with Pillow (no image files are shipped) and reuses it on the next run;
-- a page is its slug; a product or a category is its catalogue slug.
+- a page is its slug; a product or a category is its catalogue slug;
+- a block a plugin contributes says which plugin ({"type", "plugin", "value"})
+  and is left out, with a progress line, while that plugin is switched off.
 
 Products and categories that are not in the catalogue are left out, so the
 commerce blocks render empty until the catalogue is loaded (load_demo loads
@@ -402,6 +404,10 @@ class _Loader:
             if not isinstance(item, dict) or "type" not in item:
                 raise PageContentError(f"{here}: a block is an object with \"type\" and \"value\".")
             block_type = item["type"]
+            if block_type not in stream_block.child_blocks and item.get("plugin"):
+                # A plugin's block, and that plugin is switched off: the page loads without it.
+                self.progress(f"{here}: left out the {block_type!r} block (the {item['plugin']} plugin is off).")
+                continue
             if block_type not in stream_block.child_blocks:
                 raise PageContentError(
                     f"{here}: unknown block type {block_type!r}; use one of {', '.join(stream_block.child_blocks)}."
