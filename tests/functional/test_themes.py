@@ -96,3 +96,32 @@ def test_hidden_product_cannot_be_added_to_the_basket_on_the_partner_site(client
     assert not Basket.objects.filter(lines__product=hidden).exists()
     client.post(f"/shop/basket/add/{chosen.pk}/", {"quantity": 1}, HTTP_HOST=PARTNER_HOST)
     assert Basket.objects.filter(lines__product=chosen).exists()
+
+
+def test_a_signed_in_buyers_basket_line_hidden_on_the_partner_site_cannot_be_bought_there(
+    client, sites, catalogue, plugin_host, settings
+):
+    """The buyer's basket follows them from site to site; the partner site shows the line but will not sell it."""
+    from tests.factories import create_user
+
+    settings.STOREFRONT_REQUIRE_PAYABLE_SELLERS = False  # the growers' payout accounts are another check
+    plugin_host.register_installed("site_catalogue")
+    PluginSetting.objects.create(
+        site=sites[1], plugin_id="site_catalogue", config={"growers": catalogue["chosen_grower"].code}
+    )
+    hidden, chosen = catalogue["hidden"], catalogue["chosen"]
+    client.force_login(create_user("roaming.buyer@example.com"))
+    for product in (hidden, chosen):
+        assert client.post(f"/shop/basket/add/{product.pk}/", {"quantity": 1}, HTTP_HOST="localhost").status_code == 302
+
+    basket_page = client.get("/shop/basket/", HTTP_HOST=PARTNER_HOST).content.decode()
+    assert "Other rocket" in basket_page and "Chosen basil" in basket_page
+    assert "&#x27;Other rocket&#x27; is no longer available" in basket_page
+
+    checkout = client.get("/shop/checkout/", HTTP_HOST=PARTNER_HOST, follow=True)
+    assert checkout.redirect_chain[-1][0].endswith("/shop/basket/")
+    assert "Other rocket&#x27; is no longer available to buy (not sold on this site)" in checkout.content.decode()
+
+    # On the main site, which shows every grower, the same basket goes to checkout.
+    response = client.get("/shop/checkout/", HTTP_HOST="localhost")
+    assert response.status_code == 302 and "/shop/checkout/shipping-address/" in response["Location"]
