@@ -255,6 +255,7 @@ def apply_event(connection, event_type, data, outcome):
 
 def after_commit(outcome):
     """Tell the rest of the site what changed, once the batch's transaction has committed."""
+    from storefront.caching.purge import purge_pages
     from storefront.plugins.host import get_host
     from storefront.search.tasks import queue_reindex
 
@@ -267,6 +268,8 @@ def after_commit(outcome):
     if outcome.product_ids:
         host.emit("storefront_products_imported", product_ids=sorted(outcome.product_ids))
     if outcome.stockrecord_ids:
+        # Nor does the page cache hear of an UPDATE: pages showing the old stock are dropped here.
+        purge_pages("VibeLux harvests changed stock")
         host.emit("storefront_stock_changed", stockrecord_ids=sorted(outcome.stockrecord_ids))
     for product_id in sorted(outcome.stocked_product_ids):
         transaction.on_commit(lambda product_id=product_id: notify_forecast_signups.delay(product_id), robust=True)

@@ -314,3 +314,18 @@ def test_a_batch_re_indexes_each_changed_product_once_after_commit(connection, r
     with django_capture_on_commit_callbacks(execute=True):
         ingest_batch(connection, [("harvest", harvest()), ("harvest", harvest("hv-2", lot="LOT-002"))])
     assert indexed == [[rex.pk]]  # stock and harvest date changed twice; one index update
+
+
+def test_stock_moved_by_a_batch_purges_cached_pages(connection, rex, settings, django_capture_on_commit_callbacks):
+    """Harvests move stock with an UPDATE, which sends no save signal: the batch purges cached pages itself."""
+    from storefront.caching.keys import current_generation
+
+    settings.STOREFRONT_PAGE_CACHE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(connection, [("harvest", harvest(yield_kg=3, updated_at="2026-11-10T12:00:00Z"))])
+    before = current_generation()
+    # A corrected yield: same lot, same harvest date, so only the stock moves (by UPDATE).
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(connection, [("harvest", harvest(yield_kg=4.5, updated_at="2026-11-11T09:00:00Z"))])
+    assert stock_of(rex) == 5 + 30
+    assert current_generation() > before
