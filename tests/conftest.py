@@ -2,7 +2,7 @@
 
 import pytest
 
-pytest_plugins = ["tests.plugin_fixtures"]
+pytest_plugins = ["tests.plugin_fixtures", "tests.localstripe_server"]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -5,9 +5,10 @@ its state in a temporary folder of its own, for the whole test session, and
 is stopped at the end (storefront.payments.localserver does the work). Tests
 that cannot start it are skipped with the reason.
 
-Import the fixtures into a test module to use them:
-
-    from tests.localstripe_server import local_stripe, localstripe_process, connect_standin  # noqa: F401
+tests/conftest.py registers this module as a pytest plugin, so every test can
+ask for the fixtures (local_stripe, connect_standin) by name; the helpers
+(make_payable, fill_basket, checkout_to_payment, confirm_card) and the test
+card numbers are imported as usual.
 """
 
 import json

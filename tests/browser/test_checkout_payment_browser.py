@@ -14,16 +14,7 @@ from oscar.core.loading import get_model
 from storefront.payments import gateway
 from storefront.payments.models import Payment
 from tests.factories import PASSWORD, create_country, create_grower, create_listed_product, create_user
-from tests.localstripe_server import (  # noqa: F401  (fixtures)
-    CARD_3DS,
-    CARD_DECLINED,
-    CARD_OK,
-    connect_standin,
-    connect_standin_server,
-    local_stripe,
-    localstripe_process,
-    make_payable,
-)
+from tests.localstripe_server import CARD_3DS, CARD_DECLINED, CARD_OK, make_payable
 
 Order = get_model("order", "Order")
 

@@ -21,14 +21,7 @@ from storefront.cms.factories import create_home_page, create_landing_page
 from storefront.search.indexing import rebuild
 from storefront.search.testing import make_grower, make_produce
 from tests.factories import PASSWORD, create_country, create_grower, create_listed_product, create_user
-from tests.localstripe_server import (  # noqa: F401  (fixtures)
-    CARD_OK,
-    connect_standin,
-    connect_standin_server,
-    local_stripe,
-    localstripe_process,
-    make_payable,
-)
+from tests.localstripe_server import CARD_OK, make_payable
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")

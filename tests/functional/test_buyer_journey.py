@@ -6,14 +6,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from tests.factories import create_country, create_grower, create_listed_product
-from tests.localstripe_server import (  # noqa: F401  (fixtures: the checkout pays against localstripe)
-    confirm_card,
-    connect_standin,
-    connect_standin_server,
-    local_stripe,
-    localstripe_process,
-    make_payable,
-)
+from tests.localstripe_server import confirm_card, make_payable
 
 Order = get_model("order", "Order")
 Category = get_model("catalogue", "Category")

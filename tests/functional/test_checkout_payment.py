@@ -14,17 +14,13 @@ from oscar.core.loading import get_model
 from storefront.payments import gateway
 from storefront.payments.models import Payment, Transfer
 from tests.factories import create_country, create_grower, create_listed_product, create_user
-from tests.localstripe_server import (  # noqa: F401  (fixtures)
+from tests.localstripe_server import (
     CARD_3DS,
     CARD_DECLINED,
     CARD_OK,
     checkout_to_payment,
     confirm_card,
-    connect_standin,
-    connect_standin_server,
     fill_basket,
-    local_stripe,
-    localstripe_process,
     make_payable,
 )
 

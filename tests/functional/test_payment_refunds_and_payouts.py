@@ -13,16 +13,7 @@ from oscar.core.loading import get_model
 from storefront.payments import gateway, services
 from storefront.payments.models import Payment, Refund, SellerAccount, Transfer
 from tests.factories import create_country, create_grower, create_listed_product, create_user
-from tests.localstripe_server import (  # noqa: F401  (fixtures)
-    checkout_to_payment,
-    confirm_card,
-    connect_standin,
-    connect_standin_server,
-    fill_basket,
-    local_stripe,
-    localstripe_process,
-    make_payable,
-)
+from tests.localstripe_server import checkout_to_payment, confirm_card, fill_basket, make_payable
 
 Order = get_model("order", "Order")
 

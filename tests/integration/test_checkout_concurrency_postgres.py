@@ -24,14 +24,7 @@ from oscar.core.loading import get_model
 from storefront.payments import gateway
 from storefront.payments.models import Dispute, Payment, WebhookEvent
 from tests.factories import create_country, create_grower, create_listed_product, create_user
-from tests.localstripe_server import (  # noqa: F401  (fixtures)
-    CARD_OK,
-    connect_standin,
-    connect_standin_server,
-    local_stripe,
-    localstripe_process,
-    make_payable,
-)
+from tests.localstripe_server import CARD_OK, make_payable
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")

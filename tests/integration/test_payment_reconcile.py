@@ -9,16 +9,7 @@ from storefront.payments import gateway, services
 from storefront.payments.models import Payment, Refund
 from storefront.payments.reconcile import reconcile
 from tests.factories import create_country, create_grower, create_listed_product, create_user
-from tests.localstripe_server import (  # noqa: F401  (fixtures)
-    checkout_to_payment,
-    confirm_card,
-    connect_standin,
-    connect_standin_server,
-    fill_basket,
-    local_stripe,
-    localstripe_process,
-    make_payable,
-)
+from tests.localstripe_server import checkout_to_payment, confirm_card, fill_basket, make_payable
 
 Order = get_model("order", "Order")
 Basket = get_model("basket", "Basket")
