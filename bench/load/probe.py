@@ -21,22 +21,38 @@ ROOT = Path(__file__).resolve().parents[2]
 SEARCH_TERM = "basil"
 
 
-def find_urls(client):
-    """Home, a category with 20+ products, a product with stock, a search with one facet selected."""
+def benchmark_category():
+    """The deepest category with 24 or more products."""
     from django.db.models import Count
-    from django.urls import reverse
     from oscar.core.loading import get_model
 
     Category = get_model("catalogue", "Category")
-    Product = get_model("catalogue", "Product")
     category = (
         Category.objects.annotate(n=Count("product")).filter(n__gte=24).order_by("-depth", "path").first()
     )
     if category is None:
         raise SystemExit("No category holds 20 or more products: generate the catalogue first.")
+    return category
+
+
+def benchmark_product(category=None):
+    """The first product in stock of the benchmark's category."""
+    from oscar.core.loading import get_model
+
+    category = category or benchmark_category()
+    Product = get_model("catalogue", "Product")
     product = Product.objects.filter(stockrecords__num_in_stock__gt=0, categories=category).order_by("pk").first()
     if product is None:
         raise SystemExit(f"No product in stock in category {category}.")
+    return product
+
+
+def find_urls(client):
+    """Home, a category with 20+ products, a product with stock, a search with one facet selected."""
+    from django.urls import reverse
+
+    category = benchmark_category()
+    product = benchmark_product(category)
     search = reverse("search:search") + f"?q={SEARCH_TERM}"
     html = client.get(search).content.decode()
     facet = re.search(r'href="[^"]*?(selected_facets=[^"&]+)', html)

@@ -1,7 +1,9 @@
 """What a product page shows from VibeLux: the next forecast harvest and the grow conditions of the lot on sale.
 
 Everything is computed for a batch of products at once (a listing page asks
-for all its cards together), in a fixed number of queries.
+for all its cards together), in a fixed number of queries, and kept for the
+request (storefront.plugins.memo): a product page's panel and its badge read
+the product's growers, cycles and variety once.
 
 * Forecast: the soonest planned or growing crop cycle of the product's grower
   for the same crop and variety, expected today or later:
@@ -17,6 +19,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 from oscar.core.loading import get_model
+
+from storefront.plugins.memo import request_memo
 
 from .listings import crop_matches, product_attributes
 from .models import CropCycle, Lot
@@ -66,14 +70,66 @@ class GrowConditions:
         return ", ".join(parts)
 
 
-def _partners_of(product_ids):
-    StockRecord = get_model("partner", "StockRecord")
-    found = {}
-    for product_id, partner_id in StockRecord.objects.filter(product_id__in=product_ids).values_list(
-        "product_id", "partner_id"
-    ):
-        found.setdefault(product_id, set()).add(partner_id)
-    return found
+def stock_of(products):
+    """``{product.pk: [(partner_id, num_in_stock), ...]}``: who sells each product and how many they hold.
+
+    From the stock records the page prefetched where the products have them,
+    else one query for the rest; kept for the request (the panel, the badge
+    and the energy data of one page all ask).
+    """
+    memo = request_memo("vibelux.stock")
+    missing = []
+    for product in products:
+        if product.pk in memo:
+            continue
+        prefetched = getattr(product, "_prefetched_objects_cache", {}).get("stockrecords")
+        if prefetched is None:
+            missing.append(product.pk)
+        else:
+            memo[product.pk] = [(record.partner_id, record.num_in_stock) for record in prefetched]
+    if missing:
+        StockRecord = get_model("partner", "StockRecord")
+        found = {pk: [] for pk in missing}
+        rows = StockRecord.objects.filter(product_id__in=missing).values_list("product_id", "partner_id", "num_in_stock")
+        for product_id, partner_id, num_in_stock in rows:
+            found[product_id].append((partner_id, num_in_stock))
+        memo.update(found)
+    return {product.pk: memo[product.pk] for product in products}
+
+
+def in_stock(products):
+    """The ids of the products some grower holds stock of."""
+    return {
+        product_id
+        for product_id, records in stock_of(products).items()
+        if any(num_in_stock is not None and num_in_stock > 0 for _, num_in_stock in records)
+    }
+
+
+def _upcoming_cycles(partner_ids, today):
+    """Planned or growing crop cycles of these growers expected today or later, soonest first (memoised per request)."""
+    memo = request_memo(f"vibelux.upcoming-cycles:{today.isoformat()}")
+    missing = [pk for pk in partner_ids if pk not in memo]
+    if missing:
+        found = {pk: [] for pk in missing}
+        cycles = CropCycle.objects.filter(
+            connection__partner_id__in=missing, status__in=("planned", "growing"), expected_harvest_date__gte=today,
+        ).select_related("connection")
+        for cycle in cycles:
+            found[cycle.connection.partner_id].append(cycle)
+        memo.update(found)
+    cycles = [cycle for pk in partner_ids for cycle in memo[pk]]
+    return sorted(cycles, key=lambda cycle: (cycle.expected_harvest_date, cycle.pk))
+
+
+def _varieties(product_ids):
+    """``{product_id: variety in lower case}`` (blank when the product has none), memoised per request."""
+    memo = request_memo("vibelux.varieties")
+    missing = [pk for pk in product_ids if pk not in memo]
+    if missing:
+        values = product_attributes(missing, ["variety"])
+        memo.update({pk: str(values.get(pk, {}).get("variety") or "").lower() for pk in missing})
+    return {pk: memo[pk] for pk in product_ids}
 
 
 def forecasts_for(products, today=None):
@@ -82,23 +138,17 @@ def forecasts_for(products, today=None):
     products = [p for p in products if p is not None]
     if not products:
         return {}
-    partners = _partners_of([p.pk for p in products])
-    partner_ids = {pid for ids in partners.values() for pid in ids}
-    cycles = list(
-        CropCycle.objects.filter(
-            connection__partner_id__in=partner_ids, status__in=("planned", "growing"),
-            expected_harvest_date__gte=today,
-        ).select_related("connection").order_by("expected_harvest_date", "pk")
-    )
+    partners = {pk: {partner_id for partner_id, _ in records} for pk, records in stock_of(products).items()}
+    cycles = _upcoming_cycles(sorted({pid for ids in partners.values() for pid in ids}), today)
     if not cycles:
         return {}
-    varieties = product_attributes([p.pk for p in products], ["variety"])
+    varieties = _varieties([p.pk for p in products])
     found = {}
     for product in products:
-        variety = str(varieties.get(product.pk, {}).get("variety") or "").lower()
+        variety = varieties[product.pk]
         for cycle in cycles:
             if (
-                cycle.connection.partner_id in partners.get(product.pk, ())
+                cycle.connection.partner_id in partners[product.pk]
                 and cycle.variety.lower() == variety
                 and crop_matches(product, cycle.crop)
             ):

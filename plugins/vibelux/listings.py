@@ -54,10 +54,17 @@ def product_attributes(product_ids, codes):
 
 
 def crop_matches(product, crop):
+    """The title starts with the crop, or the product class or a category is named after it.
+
+    Checked in that order, so the categories (a query unless prefetched) are
+    read only when the title and class do not settle it.
+    """
     crop = crop.strip().lower()
-    names = [product.product_class.name if product.product_class_id else ""]
-    names += [c.name for c in product.categories.all()]
-    return product.title.lower().startswith(crop) or any(name.lower() == crop for name in names)
+    if product.title.lower().startswith(crop):
+        return True
+    if product.product_class_id and product.product_class.name.lower() == crop:
+        return True
+    return any(category.name.lower() == crop for category in product.categories.all())
 
 
 def same_pack(values, data):

@@ -22,12 +22,12 @@ def storefront_product_badges(products, site, config):
 
     from storefront.plugins.types import Badge
 
-    from .display import forecasts_for
+    from .display import forecasts_for, in_stock
 
     forecasts = forecasts_for(products)
     if not forecasts:
         return {}
-    in_stock = _in_stock(list(forecasts))
+    held = in_stock([product for product in products if product.pk in forecasts])
     return {
         product_id: [
             Badge(
@@ -38,17 +38,8 @@ def storefront_product_badges(products, site, config):
             )
         ]
         for product_id, forecast in forecasts.items()
-        if product_id not in in_stock
+        if product_id not in held
     }
-
-
-def _in_stock(product_ids):
-    from oscar.core.loading import get_model
-
-    StockRecord = get_model("partner", "StockRecord")
-    return set(
-        StockRecord.objects.filter(product_id__in=product_ids, num_in_stock__gt=0).values_list("product_id", flat=True)
-    )
 
 
 @hookimpl

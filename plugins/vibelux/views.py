@@ -41,7 +41,7 @@ def product_panel_context(request, product_pk):
     if memo is None:
         memo = request._vibelux_panels = {}
     if product_pk not in memo:
-        product = Product.objects.filter(pk=product_pk, is_public=True).first()
+        product = Product.objects.filter(pk=product_pk, is_public=True).select_related("product_class").first()
         panel = None
         if product is not None:
             forecast = forecasts_for([product]).get(product.pk)

@@ -207,6 +207,25 @@ def test_a_forecast_shows_and_buyers_sign_up_to_hear_when_it_is_listed(django_ap
     assert rex.vibelux_signups.get().email == "chef@example.com"
 
 
+def test_the_panel_and_the_badge_of_a_product_page_read_the_crop_cycles_and_stock_once(django_app, grower, rex):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    connection = connect(grower)
+    expected = timezone.localdate() + timedelta(days=10)
+    ingest_batch(connection, [("crop_cycle", crop_cycle(expected=expected.isoformat(), forecast_kg=42))])
+    django_app.get(rex.get_absolute_url())
+    with CaptureQueriesContext(db) as captured:
+        page = django_app.get(rex.get_absolute_url())
+    assert page.html.select_one(".vibelux-forecast") and page.html.select_one(".storefront-badge--vibelux-forecast")
+    tables = [q["sql"].split(" FROM ", 1)[1].split()[0].strip('"') for q in captured if " FROM " in q["sql"]]
+    assert tables.count("vibelux_cropcycle") == 1
+    # Once for the page's attribute table and once for VibeLux's variety match (panel and badge share it).
+    assert tables.count("catalogue_productattributevalue") == 2
+    # Once with the page's product and once for the panel's own product, which the badge's in-stock test reuses.
+    assert tables.count("partner_stockrecord") == 2
+
+
 def test_a_product_with_no_grow_room_data_has_no_panel(django_app, rex):
     assert "vibelux-panel" not in django_app.get(rex.get_absolute_url()).text
 

@@ -2,12 +2,14 @@
 
 Placed after the session and authentication middleware. Costs one Site
 lookup (shared with Wagtail, which caches it on the request) and one cache
-read per request.
+read per request. It also opens the request's plugin memo (memo.py), where
+hooks keep what they computed for the rest of the request.
 """
 
 from django.http import Http404
 from wagtail.models import Site
 
+from . import memo
 from .enablement import scope_for_site
 from .host import get_host
 from .scope import activate, deactivate
@@ -33,10 +35,11 @@ class PluginScopeMiddleware:
         site = Site.find_for_request(request)
         scope = scope_for_site(site)
         request.plugin_scope = scope
-        token = activate(scope)
+        token, memo_token = activate(scope), memo.start()
         try:
             return self.get_response(request)
         finally:
+            memo.end(memo_token)
             deactivate(token)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "storefront.commerce.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "storefront.commerce.shipping.apps.ShippingConfig",
-    "oscar.apps.catalogue.apps.CatalogueConfig",
+    "storefront.commerce.catalogue.apps.CatalogueConfig",  # Oscar's catalogue with our product page view
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "storefront.commerce.partner.apps.PartnerConfig",
