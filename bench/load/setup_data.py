@@ -55,6 +55,13 @@ def analyze(database_url):
 
 def prepare(env, stock_env, products, log=print):
     """Everything the servers need, on the database named by env['DATABASE_URL']."""
+    rebuilt = prepare_storefront(env, products, log)
+    prepare_stock_oscar(stock_env, rebuilt, log)
+    analyze(env["DATABASE_URL"])
+
+
+def prepare_storefront(env, products, log=print):
+    """The storefront's schema, demo pages, catalogue, search index and static files; True if the catalogue was (re)built."""
     have = product_count(env["DATABASE_URL"])
     if have < products:
         log("migrating (about a minute)")
@@ -66,12 +73,17 @@ def prepare(env, stock_env, products, log=print):
                         str(products - have)], env=env, cwd=ROOT, check=True)
         log("rebuilding the storefront's search index")
         manage(env, "rebuild_search_index")
-        stale_stock_index = True
+        built = True
     else:
         log(f"database already holds {have} products: reusing it")
-        stale_stock_index = False
+        built = False
     log("collecting static files")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    return built
+
+
+def prepare_stock_oscar(stock_env, stale_stock_index, log=print):
+    """Stock Oscar's Whoosh index over the same products (built again when the catalogue was) and its static files."""
     stock_manage = [sys.executable, str(ROOT / "bench" / "load" / "stock_oscar" / "manage.py")]
     from pathlib import Path
 
@@ -85,4 +97,3 @@ def prepare(env, stock_env, products, log=print):
         built.write_text("rebuild_index finished\n")
     subprocess.run([*stock_manage, "collectstatic", "--noinput", "--verbosity", "0"],
                    env=stock_env, cwd=ROOT, check=True)
-    analyze(env["DATABASE_URL"])
