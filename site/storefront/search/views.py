@@ -145,8 +145,7 @@ class BaseSearchView(View):
         except InvalidSearch as exc:
             form.add_error(None, str(exc))
             page = service.SearchPage([], 0, None, None)
-        if self.template_name == BaseSearchView.template_name:
-            attach_cards(request, page.results)
+        attach_cards(request, page.results)
         paginator = Paginator(_Window(page.total, (number - 1) * per_page, page.results), per_page)
         try:
             page_obj = paginator.page(number)
