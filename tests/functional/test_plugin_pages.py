@@ -185,3 +185,20 @@ def test_energy_method_block_is_offered_to_editors_and_shows_only_where_the_plug
     page = django_app.get("/", extra_environ={"HTTP_HOST": PARTNER_HOST})
     assert page.status_code == 200
     assert "How energy grades work" not in page.text
+
+
+def test_switching_a_plugin_off_takes_its_badges_off_cached_cards_at_once(
+    django_app, catalogue, settings, django_capture_on_commit_callbacks
+):
+    settings.STOREFRONT_PAGE_CACHE = True  # production: the purge generation is bumped by edits
+
+    def badges():
+        django_app.reset()
+        page = django_app.get("/shop/catalogue/")
+        return sorted(badge.text.strip() for badge in page.html.select("article.product_pod .storefront-badge"))
+
+    assert badges() == ["Energy A", "Energy A"]
+    assert badges() == ["Energy A", "Energy A"]  # the cards (and the page) now come from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        PluginSetting.objects.create(site=Site.objects.get(is_default_site=True), plugin_id="energy_badges", enabled=False)
+    assert badges() == []

@@ -157,3 +157,34 @@ def test_cached_cards_show_a_new_price_and_this_requests_csrf_token(django_app, 
     assert "£3.25" in second.html.select_one(".search-products").text
     token = second.html.select_one(".search-products input[name=csrfmiddlewaretoken]")
     assert token is not None and "placeholder" not in token["value"]
+
+
+def test_a_page_whose_cards_are_cached_loads_no_products(django_app, catalogue, monkeypatch):
+    from oscar.core.loading import get_model
+
+    from storefront.search.service import PageProducts
+
+    category = get_model("catalogue", "Category").objects.get(name="Herbs").get_absolute_url()
+    first = (product_titles(django_app.get(SEARCH, params={"q": "basil"})), django_app.get(category).text)
+
+    def not_loaded(self, pk):
+        raise AssertionError("a cached card needs no product object")
+
+    monkeypatch.setattr(PageProducts, "get", not_loaded)
+    assert product_titles(django_app.get(SEARCH, params={"q": "basil"})) == first[0] == ["Genovese Basil", "Thai Basil"]
+    listing = django_app.get(category)
+    assert sorted(a.text.strip() for a in listing.html.select("article.product_pod h3 a")) == ["Genovese Basil", "Thai Basil"]
+
+
+def test_result_products_load_in_one_batch_and_deleted_ones_drop_out(catalogue, django_assert_num_queries):
+    from storefront.search import service
+    from storefront.search.query import SearchRequest
+
+    hits = service.execute(SearchRequest(text="", sort="title")).hits
+    catalogue[2].delete()  # gone from the database, still in the index
+    results = service.load_products(hits)
+    assert [result.pk for result in results] == [catalogue[0].pk, catalogue[1].pk]
+    assert results[0].object == catalogue[0]  # the first product asked for loads the page
+    with django_assert_num_queries(0):
+        assert [result.object.title for result in results] == ["Genovese Basil", "Thai Basil"]
+        assert [str(result.object.stockrecords.all()[0].price) for result in results] == ["4.50", "6.00"]

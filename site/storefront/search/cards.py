@@ -5,8 +5,11 @@ plugin badges) costs a few milliseconds a card, which on a page of 24 is most
 of a search page's time. A card's HTML depends on the product, its stock
 records and images, the site (host and theme), the language and whether the
 buyer is signed in, so it is cached under a key made of exactly those; a
-change to any of them makes a new key, and SEARCH_CARD_CACHE_SECONDS (default
-300) bounds how long anything else a card shows (a plugin badge) can lag.
+change to any of them makes a new key. The key also carries the page cache's
+purge generation (storefront.caching), which an edit of a site, theme or
+plugin setting bumps, so a plugin switched off takes its badges off the cards
+at once where caching is on; SEARCH_CARD_CACHE_SECONDS (default 300) bounds
+how long anything else a card shows can lag.
 The CSRF token of the add-to-basket form is the one per-request part: cards
 are rendered with a placeholder that is replaced by this request's token.
 
@@ -31,6 +34,8 @@ from django.template import RequestContext
 from django.template.loader import select_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+from storefront.caching.keys import current_generation
 
 CSRF_PLACEHOLDER = "storefront-card-csrf-placeholder"
 LOCAL_CARDS = 5000  # about 15 MB of HTML per process
@@ -76,21 +81,23 @@ def card_cache_seconds():
     return int(getattr(settings, "SEARCH_CARD_CACHE_SECONDS", 300))
 
 
-def card_key(request, product):
-    stock = [(r.pk, str(r.price), r.num_in_stock, r.num_allocated) for r in product.stockrecords.all()]
-    images = [(i.pk, str(i.original)) for i in product.images.all()]
+def card_key(request, facts):
+    """The cache key of a product's card: `facts` is its service.CardFacts (change stamp, stock, images)."""
+    stock = [(pk, str(price), num_in_stock, num_allocated) for pk, price, num_in_stock, num_allocated in facts.stock]
+    images = [(pk, str(original)) for pk, original in facts.images]
     parts = (
+        current_generation(request),
         request.get_host(),
         get_language(),
         request.user.is_authenticated,
-        product.pk,
-        product.date_updated.isoformat() if product.date_updated else "",
-        product.rating,
+        facts.pk,
+        facts.date_updated.isoformat() if facts.date_updated else "",
+        facts.rating,
         stock,
         images,
     )
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"search:card:v1:{digest}"
+    return f"search:card:v2:{digest}"
 
 
 def card_template(product):
@@ -141,11 +148,16 @@ def _prefetch_badges(request, products):
 
 
 def attach_cards(request, results):
-    """Set result.card_html on each result: from the cache where it can be, rendered where not."""
+    """Set result.card_html on each result: from the cache where it can be, rendered where not.
+
+    Keys come from each result's facts (service.CardFacts), so a page whose
+    cards are all cached never loads its products; a card that must be
+    rendered loads them, for the whole page in one batch.
+    """
     if not results:
         return results
     seconds = card_cache_seconds()
-    keys = [card_key(request, result.object) for result in results] if seconds > 0 else []
+    keys = [card_key(request, result.facts) for result in results] if seconds > 0 else []
     cached = local_cards.get_many(keys) if keys else {}
     missing = [key for key in keys if key not in cached]
     if missing:
@@ -161,9 +173,12 @@ def attach_cards(request, results):
         for position, result in enumerate(results):
             html = cached.get(keys[position]) if keys else None
             if html is None:
-                html = renderer.render(result.object)
-                if keys:
-                    fresh[keys[position]] = html
+                if result.object is None:  # deleted since the page was read: nothing to show
+                    html = ""
+                else:
+                    html = renderer.render(result.object)
+                    if keys:
+                        fresh[keys[position]] = html
             result.card_html = mark_safe(html.replace(CSRF_PLACEHOLDER, token))
     finally:
         renderer.close()

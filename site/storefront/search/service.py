@@ -3,9 +3,17 @@
 The views, the autocomplete endpoint and the saved-search alerts all come
 through here, so they share validation, the backend call and the error
 handling (SearchUnavailable means "show the search-unavailable page").
+
+A page of results first reads only what a product card's cache key is made
+of (the products' change stamps, stock records and images: three flat
+queries); the full products (Oscar's base queryset with its prefetches) are
+loaded, for the whole page in one batch, only when something asks for a
+result's `object`: a card that is not cached yet, or code that wants the
+product itself.
 """
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from haystack import connections
@@ -17,14 +25,51 @@ from .query import InvalidSearch
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class CardFacts:
+    """What a product card shows that can change: its cache key is made of these (storefront.search.cards)."""
+
+    pk: int
+    date_updated: object
+    rating: object
+    stock: tuple  # ((stock record pk, price, num_in_stock, num_allocated), ...) by pk
+    images: tuple  # ((image pk, original), ...) in display order
+
+
+class PageProducts:
+    """The full products of one page of results, loaded in one batch the first time any of them is wanted."""
+
+    def __init__(self, pks):
+        self.pks = list(pks)
+        self._products = None
+
+    def get(self, pk):
+        if self._products is None:
+            Product = get_model("catalogue", "Product")
+            self._products = (
+                Product.objects.base_queryset()
+                .select_related("parent")
+                .prefetch_related("stockrecords__partner")
+                .in_bulk(self.pks)
+            )
+        return self._products.get(pk)
+
+
 @dataclass
 class ProductResult:
     """One result row for the templates: `object` is the product (as haystack's SearchResult has)."""
 
-    object: object
+    pk: int
     score: float = 0.0
     distance_km: float = None
+    facts: CardFacts = None
     card_html: str = ""  # set by cards.attach_cards() for result pages
+    page_products: PageProducts = field(default=None, repr=False, compare=False)
+
+    @property
+    def object(self):
+        """The product, loaded with the rest of the page's on first use (None if it was deleted meanwhile)."""
+        return self.page_products.get(self.pk)
 
 
 @dataclass
@@ -52,12 +97,39 @@ def execute(search_request, using="default"):
         raise SearchUnavailable(str(exc)) from exc
 
 
-def load_products(hits):
-    """The products of these hits, in hit order; hits whose product is gone are dropped."""
+def card_facts(pks):
+    """{pk: CardFacts} for the products of these pks that exist, from three flat queries."""
     Product = get_model("catalogue", "Product")
-    pks = [hit.pk for hit in hits]
-    products = Product.objects.base_queryset().select_related("parent").prefetch_related("stockrecords__partner").in_bulk(pks)
-    return [ProductResult(products[h.pk], h.score, h.distance_km) for h in hits if h.pk in products]
+    StockRecord = get_model("partner", "StockRecord")
+    ProductImage = get_model("catalogue", "ProductImage")
+    pks = list(pks)
+    if not pks:
+        return {}
+    stock, images = defaultdict(list), defaultdict(list)
+    records = StockRecord.objects.filter(product_id__in=pks).order_by("pk")
+    for product_id, *record in records.values_list("product_id", "pk", "price", "num_in_stock", "num_allocated"):
+        stock[product_id].append(tuple(record))
+    ordering = ProductImage._meta.ordering or ["pk"]
+    for product_id, *image in ProductImage.objects.filter(product_id__in=pks).order_by(*ordering, "pk").values_list("product_id", "pk", "original"):
+        images[product_id].append(tuple(image))
+    return {
+        pk: CardFacts(pk, date_updated, rating, tuple(stock[pk]), tuple(images[pk]))
+        for pk, date_updated, rating in Product.objects.filter(pk__in=pks).values_list("pk", "date_updated", "rating")
+    }
+
+
+def load_products(hits):
+    """Results for these hits, in hit order; hits whose product is gone are dropped.
+
+    Each result's product (`result.object`) is loaded with the rest of the page on first use.
+    """
+    facts = card_facts(hit.pk for hit in hits)
+    page_products = PageProducts(pk for pk in facts)
+    return [
+        ProductResult(h.pk, h.score, h.distance_km, facts=facts[h.pk], page_products=page_products)
+        for h in hits
+        if h.pk in facts
+    ]
 
 
 def run(form, *, page=1, per_page=24, extra_clauses=(), using="default"):
