@@ -206,6 +206,32 @@ def test_a_cached_site_costs_no_query(settings, django_assert_num_queries):
 
 
 
+def test_the_site_its_plugins_and_theme_are_kept_in_the_process_until_a_purge(
+    client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from storefront.plugins import middleware
+    from storefront.plugins.models import PluginSetting
+    from storefront.themes.models import ThemeSettings
+
+    settings.STOREFRONT_SITE_CACHE = True
+    computed = []
+    scope_for_site = middleware.scope_for_site
+    monkeypatch.setattr(middleware, "scope_for_site", lambda *args: computed.append(args) or scope_for_site(*args))
+    site = Site.objects.get(is_default_site=True)
+
+    first, second = client.get("/ping").wsgi_request, client.get("/ping").wsgi_request
+    assert len(computed) == 1  # the second request asked neither the database nor the shared cache
+    assert not first.plugin_scope.allows("new_arrivals") and first.theme.name == "grown"
+    assert second._wagtail_site == site and second.plugin_scope == first.plugin_scope
+
+    with django_capture_on_commit_callbacks(execute=True):  # the edits purge after commit
+        PluginSetting.objects.create(site=site, plugin_id="new_arrivals", enabled=True, config={"days": 7, "label": "New"})
+        ThemeSettings.objects.update_or_create(site=site, defaults={"theme": "harvest"})
+    after = client.get("/ping").wsgi_request
+    assert len(computed) == 2
+    assert after.plugin_scope.allows("new_arrivals") and after.theme.name == "harvest"
+
+
 def test_nothing_is_queued_when_every_cache_is_off(settings, django_capture_on_commit_callbacks):
     settings.STOREFRONT_PAGE_CACHE = False  # the test settings' site and category caches are off too
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -1,6 +1,7 @@
 """Cache keys of whole pages: the generation, the Wagtail site, the theme and the full path."""
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.cache import caches
@@ -24,10 +25,21 @@ def current_generation(request=None):
         return generation
     cache = page_cache()
     generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
+    if generation is None:  # never set, evicted or flushed: every process agrees on the first one added
+        candidate = fresh_generation()
+        cache.add(GENERATION_KEY, candidate, timeout=None)
+        generation = cache.get(GENERATION_KEY, candidate)
     return generation
+
+
+def fresh_generation():
+    """A generation number no earlier cache contents can have used.
+
+    Not 1: after the key is evicted or the cache flushed, a count starting
+    again at 1 would meet pages, sites and menus stored under it before
+    (in the cache or kept in a process, storefront.caching.local).
+    """
+    return secrets.randbits(48)
 
 
 def bump_generation():
@@ -35,8 +47,9 @@ def bump_generation():
     try:
         return cache.incr(GENERATION_KEY)
     except ValueError:  # never set (or evicted): start a generation no page was stored under
-        cache.set(GENERATION_KEY, 2, timeout=None)
-        return 2
+        generation = fresh_generation()
+        cache.set(GENERATION_KEY, generation, timeout=None)
+        return generation
 
 
 def page_key(request, generation):

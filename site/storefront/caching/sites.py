@@ -7,7 +7,9 @@ SiteCacheMiddleware puts the answer where Wagtail keeps it for the request
 plugin, theme and page cache middleware and in Wagtail itself, reuses it.
 The key carries the purge generation, which any Site save or delete bumps
 (wagtailcore.Site is in STOREFRONT_PAGE_CACHE_PURGE_MODELS), so a host name
-moved to another site is seen at once by every process.
+moved to another site is seen at once by every process. Within a generation
+each process keeps the answer itself (storefront.caching.local), so the
+lookup costs no round trip at all.
 """
 
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.http.request import split_domain_port
 from wagtail.models import Site
 
 from .keys import current_generation, page_cache
+from .local import per_generation
 
 SITE_SECONDS = 60 * 60
 MISSING = "none"  # cached "no site answers this host" (distinct from a cache miss)
@@ -31,8 +34,12 @@ class SiteCacheMiddleware:
 
 
 def cached_site_for_request(request):
-    hostname = split_domain_port(request._get_raw_host())[0]
-    key = f"site-for-host:{current_generation(request)}:{hostname}:{request.get_port()}"
+    hostname, port = split_domain_port(request._get_raw_host())[0], request.get_port()
+    return per_generation(request, ("site-for-host", hostname, port), lambda: _shared_site(request, hostname, port))
+
+
+def _shared_site(request, hostname, port):
+    key = f"site-for-host:{current_generation(request)}:{hostname}:{port}"
     cache = page_cache()
     cached = cache.get(key)
     if cached == MISSING:

@@ -2,12 +2,16 @@
 
 Placed after the session and authentication middleware. Costs one Site
 lookup (shared with Wagtail, which caches it on the request) and one cache
-read per request. It also opens the request's plugin memo (memo.py), where
+read per request, none when the site cache keeps the scope in the process
+for the purge generation (storefront.caching.local; a PluginSetting edit
+purges). It also opens the request's plugin memo (memo.py), where
 hooks keep what they computed for the rest of the request.
 """
 
 from django.http import Http404
 from wagtail.models import Site
+
+from storefront.caching.local import per_generation
 
 from . import memo
 from .enablement import scope_for_site
@@ -33,7 +37,10 @@ class PluginScopeMiddleware:
 
     def __call__(self, request):
         site = Site.find_for_request(request)
-        scope = scope_for_site(site)
+        host = get_host()
+        scope = per_generation(
+            request, ("plugin-scope", site.pk if site else None, host.token), lambda: scope_for_site(site, host)
+        )
         request.plugin_scope = scope
         token, memo_token = activate(scope), memo.start()
         try:
