@@ -11,7 +11,7 @@ minutes) and what it is counted by:
 - ``basket``: the buyer's basket (card testing: many cards on one basket).
 
 A request over a limit gets 429 with Retry-After and a message that says which
-limit and when to try again; nothing else of the request runs.
+limit and when to try again; its view does not run.
 """
 
 import re
@@ -22,7 +22,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, JsonResponse
-from django.urls import Resolver404, resolve
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -111,25 +110,30 @@ def hit(rule, key, value, now=None):
 
 
 class RateLimitMiddleware:
+    """Counts a request against the rules for its URL name, just before its view would run.
+
+    In process_view the URL is already resolved (request.resolver_match), so
+    a request no rule names costs two set lookups; the cache is only touched
+    where a limit applies.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
         self.rules = load_rules()
 
     def __call__(self, request):
-        rules = [rule for rule in self.rules if request.method in rule.methods]
-        if rules:
-            try:
-                url_name = resolve(request.path_info).view_name
-            except Resolver404:
-                url_name = None
-            for rule in rules:
-                if url_name not in rule.url_names:
-                    continue
-                for key, value in key_values(rule, request):
-                    retry_after = hit(rule, key, value)
-                    if retry_after is not None:
-                        return self.too_many(request, rule, key, retry_after)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        url_name = request.resolver_match.view_name
+        for rule in self.rules:
+            if url_name not in rule.url_names or request.method not in rule.methods:
+                continue
+            for key, value in key_values(rule, request):
+                retry_after = hit(rule, key, value)
+                if retry_after is not None:
+                    return self.too_many(request, rule, key, retry_after)
+        return None
 
     @staticmethod
     def too_many(request, rule, key, retry_after):

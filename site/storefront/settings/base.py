@@ -142,7 +142,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "storefront.security.ratelimit.RateLimitMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "storefront.security.csp.CSPMiddleware",  # django-csp's, with the policy built once
     # Anonymous catalogue, search and CMS pages from the cache (after CSRF, auth,
     # messages, theme and rate limits; storefront.caching.middleware says why).
     "storefront.caching.middleware.PageCacheMiddleware",
