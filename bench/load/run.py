@@ -187,8 +187,8 @@ def probe(env, urls=None):
 def measure(name, env, app, urls, args, workdir, log):
     results = {}
     with gunicorn(env, app, args.workers) as base:
-        cookie = basket_cookie(base, urls)
-        for page in PAGES:
+        cookie = basket_cookie(base, urls) if "basket" in args.pages else ""
+        for page in args.pages:
             kwargs = {}
             if page == "add_to_basket":
                 kwargs = {"method": "POST", "body": f"quantity=1&csrfmiddlewaretoken={CSRF}"}
@@ -201,20 +201,23 @@ def measure(name, env, app, urls, args, workdir, log):
     return results
 
 
-def table(runs, queries):
+def table(runs, queries, pages=PAGES):
+    """The figures per page and configuration, and each storefront configuration's throughput over stock Oscar's."""
     names = {"cached": "storefront (cached)", "uncached": "storefront (uncached)", "stock": "stock Oscar"}
+    ratios = [name for name in ("cached", "uncached") if name in runs and "stock" in runs]
     head = (f"{'page':<14}" + "".join(f"| {names[n]:^38} " for n in runs)
-            + "| ratio cached/stock | ratio uncached/stock")
+            + "".join(f"| ratio {name}/stock " for name in ratios))
     sub = f"{'':<14}" + "".join(f"| {'req/s':>8} {'p50':>6} {'p95':>6} {'p99':>6} {'err':>4} {'q':>3} " for _ in runs) + "|"
     lines = [head, sub, "-" * len(head)]
-    for page in PAGES:
+    for page in pages:
         row = f"{page:<14}"
         for name in runs:
             r = runs[name][page]
             row += (f"| {r['rps']:8.1f} {r['p50_ms']:6.1f} {r['p95_ms']:6.1f} {r['p99_ms']:6.1f} {r['errors']:>4} "
                     f"{queries[name][page]:>3} ")
-        stock = runs["stock"][page]["rps"]
-        row += f"| {runs['cached'][page]['rps'] / stock:17.1f}x | {runs['uncached'][page]['rps'] / stock:19.1f}x"
+        for name in ratios:
+            width = len(f" ratio {name}/stock ") - 2
+            row += f"| {runs[name][page]['rps'] / runs['stock'][page]['rps']:{width}.1f}x "
         lines.append(row)
     lines.append("latencies in ms; q = database queries per request; ceiling = fixed response through the same stack")
     return "\n".join(lines)
@@ -231,9 +234,14 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers.")
     parser.add_argument("--workdir", default=str(ROOT / "var" / "bench-load"))
     parser.add_argument("--only", choices=["cached", "uncached", "stock"], action="append",
-                        help="Measure only these configurations (repeatable); ratios need all three.")
+                        help="Measure only these configurations (repeatable); ratios need stock Oscar's.")
+    parser.add_argument("--pages", default=",".join(PAGES),
+                        help=f"Comma-separated subset of the pages to load (default all: {','.join(PAGES)}).")
     parser.add_argument("--json", help="Also write the results to this file.")
     args = parser.parse_args()
+    args.pages = [page.strip() for page in args.pages.split(",") if page.strip()]
+    if set(args.pages) - set(PAGES):
+        parser.error(f"unknown pages: {', '.join(sorted(set(args.pages) - set(PAGES)))}")
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
     workdir = Path(args.workdir)
@@ -272,10 +280,7 @@ def main():
               "settings": vars(args), "seconds": round(time.monotonic() - started)}
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))
-    if set(wanted) == {"cached", "uncached", "stock"}:
-        print(table(runs, queries))
-    else:
-        print(json.dumps({"queries": queries, "runs": runs}, indent=2))
+    print(table(runs, queries, args.pages))
     print(f"{args.products} products, gunicorn {args.workers} sync workers, wrk {args.connections} connections "
           f"x {args.duration} s per page; took {result['seconds']} s")
 
