@@ -188,3 +188,27 @@ def test_result_products_load_in_one_batch_and_deleted_ones_drop_out(catalogue, 
     with django_assert_num_queries(0):
         assert [result.object.title for result in results] == ["Genovese Basil", "Thai Basil"]
         assert [str(result.object.stockrecords.all()[0].price) for result in results] == ["4.50", "6.00"]
+
+
+def test_facet_lists_are_rendered_once_per_index_generation(django_app, catalogue, monkeypatch):
+    from storefront.search import facets
+    from storefront.search.indexing import reindex_products
+
+    def regions(page):
+        return [a.text.strip() for a in page.html.select(".search-facets a")]
+
+    first = regions(django_app.get(SEARCH, params={"q": "basil"}))
+    assert "Yorkshire" in first and "London" in first
+
+    def not_counted_again(*args):
+        raise AssertionError("the facet lists of this page and index generation are cached")
+
+    monkeypatch.setattr(facets, "facet_data", not_counted_again)
+    assert regions(django_app.get(SEARCH, params={"q": "basil"})) == first
+    monkeypatch.undo()
+
+    other = regions(django_app.get(SEARCH, params={"q": "tomatoes"}))  # another search: its own lists
+    assert "Yorkshire" in other and "London" not in other
+    cornish = make_produce("Lemon Basil", make_grower("Kernow Herbs", city="Truro", region="Cornwall"), category="Herbs")
+    reindex_products([cornish.pk])  # a new index generation: counted and rendered again
+    assert "Cornwall" in regions(django_app.get(SEARCH, params={"q": "basil"}))

@@ -170,3 +170,18 @@ def test_a_provider_for_many_products_is_called_once_per_chunk(catalogue):
         assert execute(SearchRequest(where=Clause("energy_grade", "exact", "B"))).total == 5
     finally:
         extra_fields.unregister_index_fields("energy")
+
+
+def test_a_snapshot_answers_a_repeated_request_from_memory_until_the_index_changes(catalogue):
+    def request():
+        return SearchRequest(text="basil", facet_fields=["region"])
+
+    first = execute(request())
+    assert first.generation is not None
+    assert execute(request()) is first  # an equal request, the same snapshot: the same response
+    assert execute(SearchRequest(text="basil", facet_fields=["region"], sort="price")) is not first
+    cornish = make_produce("Lemon Basil", make_grower("Kernow Herbs", city="Truro", region="Cornwall"))
+    reindex_products([cornish.pk])
+    after = execute(request())
+    assert after.generation != first.generation
+    assert after.total == 3 and ("Cornwall", 1) in after.facets["region"]

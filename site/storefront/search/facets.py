@@ -5,15 +5,29 @@ queries) plus those registered through extra_fields.register_facet(). Every
 facet value is a plain link: selecting adds selected_facets=field:value to the
 current URL, deselecting removes it, and either goes back to page one, so any
 state of the page can be bookmarked.
+
+The rendered facet lists of a page are kept in this process under the
+index generation that counted them (SearchResponse.generation) and what
+else they depend on (the search request, the page's path and parameters,
+the purge generation, host, theme and language): a listing or search asked
+again before the index changes costs no counting and no template work.
 """
 
+import threading
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from .extra_fields import extra_facets
 
 MAX_VALUES_PER_FACET = 15  # the most frequent values; the words narrow the rest
+FACET_LISTS_TEMPLATE = "storefront/search/facet_lists.html"
+CACHED_FACET_LISTS = 2000  # pages' facet lists kept per process (a few KB each)
 
 
 def facet_fields():
@@ -101,3 +115,102 @@ def facet_data(request, form, response):
             )
         data[key] = {"name": facet["name"], "results": items}
     return data
+
+
+class _RenderedLists:
+    """A bounded, thread-safe LRU of rendered facet lists: key -> (html, has_facets)."""
+
+    def __init__(self, size):
+        self.size = size
+        self.items = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+            return found
+
+    def set(self, key, value):
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
+
+
+rendered_lists = _RenderedLists(CACHED_FACET_LISTS)
+
+
+def _lists_key(request, search_request, response):
+    """What a page's facet lists depend on, or None when the backend gives no index generation."""
+    if response.generation is None:
+        return None
+    from storefront.caching.keys import current_generation
+    from storefront.themes.active import active_theme
+
+    base, selected = _current_params(request)
+    theme = active_theme()
+    return (
+        response.generation,
+        current_generation(request),  # site, theme and plugin settings: an edit bumps it
+        request.get_host(),
+        getattr(theme, "name", None),
+        get_language(),
+        request.path,
+        tuple(base),
+        tuple(selected),
+        repr(search_request),  # the words, filters (the site's visibility among them) and facets counted
+    )
+
+
+class FacetLists:
+    """A results page's facets: `data` (Oscar's facet_data), `html` (the lists rendered) and `has_facets`.
+
+    The HTML and has_facets come from the per-process cache when the same
+    page was rendered under the same index generation; `data` is only built
+    when something asks for it.
+    """
+
+    def __init__(self, request, form, search_request, response):
+        self.request, self.form, self.response = request, form, response
+        self._key = _lists_key(request, search_request, response) if response is not None else None
+        self._rendered = rendered_lists.get(self._key) if self._key is not None else None
+        self._data = None
+
+    @property
+    def data(self):
+        if self._data is None:
+            self._data = facet_data(self.request, self.form, self.response) if self.response is not None else {}
+        return self._data
+
+    def _render(self):
+        if self._rendered is None:
+            data = self.data
+            has_facets = any(facet["results"] for facet in data.values())
+            html = render_to_string(FACET_LISTS_TEMPLATE, {"facet_data": data}) if has_facets else ""
+            self._rendered = (mark_safe(html), has_facets)
+            if self._key is not None:
+                rendered_lists.set(self._key, self._rendered)
+        return self._rendered
+
+    @property
+    def html(self):
+        return self._render()[0]
+
+    @property
+    def has_facets(self):
+        return self._render()[1]
+
+    def context(self):
+        """The template context entries: facet_data (built lazily), has_facets and facet_lists (the HTML)."""
+        return {
+            "facet_data": SimpleLazyObject(lambda: self.data),
+            "has_facets": self.has_facets,
+            "facet_lists": self.html,
+        }

@@ -92,6 +92,9 @@ class SearchResponse:
     range_facets: dict  # name -> {key: count}
     suggestion: str = None  # a corrected query when typos were fixed
     corrected_terms: dict = None  # {typed: used}
+    # The index state that answered, when the backend can tell: the same generation and
+    # request give the same response, so what is derived from it can be cached under it.
+    generation: object = None
 
 
 def all_of(*clauses):

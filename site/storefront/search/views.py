@@ -29,7 +29,7 @@ from storefront.plugins.search import site_visibility_clauses
 from . import service
 from .cards import attach_cards
 from .backends.base import SearchUnavailable
-from .facets import facet_data
+from .facets import FacetLists
 from .query import InvalidSearch, SearchRequest
 
 SearchForm = get_class("search.forms", "SearchForm")
@@ -161,14 +161,13 @@ class BaseSearchView(View):
             "paginator": paginator,
             "is_paginated": paginator.num_pages > 1,
             self.context_object_name: page.results,
-            "facet_data": facet_data(request, form, page.response) if page.response else {},
+            **FacetLists(request, form, page.request, page.response).context(),
             "selected_facets": form.selected_facets,
             "place": form.place,
             "suggestion": page.response.suggestion if page.response else None,
             "form_errors": form.non_field_errors() + [e for name, errs in form.errors.items() if name != "__all__" for e in errs],
             "save_query_string": urlencode([(k, v) for k, vs in request.GET.lists() for v in vs if k != "page"]),
         }
-        context["has_facets"] = any(data["results"] for data in context["facet_data"].values())
         context.update(self.extra_context())
         return TemplateResponse(request, self.template_name, context)
 

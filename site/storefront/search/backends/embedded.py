@@ -10,6 +10,12 @@ float arrays for numbers, and grower coordinates. A search is then a few
 vectorised passes: text match, filter mask, distance, facet counts with
 bincount, and a sort of the matches.
 
+Each snapshot has a generation number, new with every snapshot this process
+builds (so after any change to the index), and remembers its last
+RESPONSES_PER_SNAPSHOT responses: the same request against the same
+snapshot is answered from memory, and every response carries the
+generation so that callers can cache what they derive from it.
+
 Freshness: at most every REFRESH_INTERVAL seconds (or ten times the last
 rebuild's duration, if longer: about 40 s at 100,000 products, well under a
 second at 10,000) a search reads the table's signature (row count, last id and that row's stamp). Writers only insert rows
@@ -20,13 +26,14 @@ rolled-back write) makes it reload everything.
 
 import bisect
 import datetime as dt
+import itertools
 import logging
 import math
 import random
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from decimal import Decimal
 
 import numpy as np
@@ -48,6 +55,8 @@ MAX_PREFIX_EXPANSION = 64
 MAX_QUERY_TERMS = 12
 WRITE_BATCH = 500
 REBUILD_SHARE = 10  # wait at least this many times the last rebuild's duration before looking for changes
+RESPONSES_PER_SNAPSHOT = 256
+_generations = itertools.count(1)
 
 
 def _document_model():
@@ -100,6 +109,9 @@ class Snapshot:
     """Columnar, read-only view of the documents; built once, queried many times."""
 
     def __init__(self, documents):
+        self.generation = next(_generations)
+        self._responses = OrderedDict()  # repr(SearchRequest) -> SearchResponse, most recent last
+        self._responses_lock = threading.Lock()
         docs = [d for d in documents if d is not None]
         self.size = n = len(docs)
         self.pks = np.fromiter((d["pk"] for d in docs), dtype=np.int64, count=n)
@@ -294,6 +306,24 @@ class Snapshot:
     # ---- the whole search -------------------------------------------------
 
     def execute(self, request):
+        """The response to `request`, from memory when this snapshot has answered it before.
+
+        Responses are shared between callers: treat them as read-only.
+        """
+        key = repr(request)
+        with self._responses_lock:
+            response = self._responses.get(key)
+            if response is not None:
+                self._responses.move_to_end(key)
+                return response
+        response = self._execute(request)
+        with self._responses_lock:
+            self._responses[key] = response
+            if len(self._responses) > RESPONSES_PER_SNAPSHOT:
+                self._responses.popitem(last=False)
+        return response
+
+    def _execute(self, request):
         n = self.size
         mask = np.ones(n, dtype=bool)
         score = None
@@ -361,6 +391,7 @@ class Snapshot:
             range_facets=range_facets,
             suggestion=suggestion,
             corrected_terms=corrections or None,
+            generation=self.generation,
         )
 
     def order(self, matched, sort, score, distance):
