@@ -212,3 +212,28 @@ def test_facet_lists_are_rendered_once_per_index_generation(django_app, catalogu
     cornish = make_produce("Lemon Basil", make_grower("Kernow Herbs", city="Truro", region="Cornwall"), category="Herbs")
     reindex_products([cornish.pk])  # a new index generation: counted and rendered again
     assert "Cornwall" in regions(django_app.get(SEARCH, params={"q": "basil"}))
+
+
+def test_category_menu_of_a_listing_marks_its_category_and_shows_a_renamed_one_at_once(
+    django_app, catalogue, settings, django_capture_on_commit_callbacks
+):
+    from oscar.core.loading import get_model
+
+    settings.STOREFRONT_CATEGORY_TREE_CACHE = True  # production: the rendered menu is kept per purge generation
+    Category = get_model("catalogue", "Category")
+    herbs = Category.objects.get(name="Herbs")
+
+    def menu(url):
+        side = django_app.get(url).html.select_one(".side_categories")
+        return [a.text.strip() for a in side.select("a")], [b.text.strip() for b in side.select("strong")]
+
+    links, bold = menu(herbs.get_absolute_url())
+    assert sorted(links) == ["Fruit", "Herbs"] and bold == ["Herbs"]
+    fruit = Category.objects.get(name="Fruit")
+    links, bold = menu(fruit.get_absolute_url())
+    assert sorted(links) == ["Fruit", "Herbs"] and bold == ["Fruit"]
+    with django_capture_on_commit_callbacks(execute=True):
+        herbs.name = "Fresh herbs"
+        herbs.save()
+    links, bold = menu(fruit.get_absolute_url())
+    assert sorted(links) == ["Fresh herbs", "Fruit"] and bold == ["Fruit"]

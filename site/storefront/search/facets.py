@@ -13,8 +13,6 @@ the purge generation, host, theme and language): a listing or search asked
 again before the index changes costs no counting and no template work.
 """
 
-import threading
-from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -24,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .extra_fields import extra_facets
+from .memo import LRU
 
 MAX_VALUES_PER_FACET = 15  # the most frequent values; the words narrow the rest
 FACET_LISTS_TEMPLATE = "storefront/search/facet_lists.html"
@@ -117,34 +116,7 @@ def facet_data(request, form, response):
     return data
 
 
-class _RenderedLists:
-    """A bounded, thread-safe LRU of rendered facet lists: key -> (html, has_facets)."""
-
-    def __init__(self, size):
-        self.size = size
-        self.items = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            found = self.items.get(key)
-            if found is not None:
-                self.items.move_to_end(key)
-            return found
-
-    def set(self, key, value):
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def clear(self):
-        with self.lock:
-            self.items.clear()
-
-
-rendered_lists = _RenderedLists(CACHED_FACET_LISTS)
+rendered_lists = LRU(CACHED_FACET_LISTS)  # key -> (html, has_facets)
 
 
 def _lists_key(request, search_request, response):
