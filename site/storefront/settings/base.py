@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "storefront.commerce.partner.apps.PartnerConfig",
-    "oscar.apps.basket.apps.BasketConfig",
+    "storefront.commerce.basket.apps.BasketConfig",  # Oscar's basket with our add-to-basket view
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",

@@ -31,24 +31,26 @@ def attribute_values():
     )
 
 
+def for_purchase(queryset):
+    """Products with what pricing and the add-to-basket form read: class, option flags, stock records."""
+    return (
+        queryset.select_related("product_class", "parent__product_class")
+        .annotate(
+            has_product_class_options=Exists(Option.objects.filter(productclass=OuterRef("product_class"))),
+            has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+        )
+        .prefetch_related("stockrecords")
+    )
+
+
 class ProductDetailView(CoreProductDetailView):
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("product_class", "parent__product_class")
-            .annotate(
-                has_product_class_options=Exists(Option.objects.filter(productclass=OuterRef("product_class"))),
-                has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
-            )
-            .prefetch_related(
-                "stockrecords",
-                "images",
-                Prefetch("attribute_values", queryset=attribute_values(), to_attr="_prefetched_attribute_values"),
-                Prefetch(
-                    "parent__attribute_values",
-                    queryset=attribute_values(),
-                    to_attr="_prefetched_parent_attribute_values",
-                ),
-            )
+        return for_purchase(super().get_queryset()).prefetch_related(
+            "images",
+            Prefetch("attribute_values", queryset=attribute_values(), to_attr="_prefetched_attribute_values"),
+            Prefetch(
+                "parent__attribute_values",
+                queryset=attribute_values(),
+                to_attr="_prefetched_parent_attribute_values",
+            ),
         )
