@@ -43,3 +43,29 @@ def test_flushing_moves_counts_into_product_records(client):
     client.get(peas.get_absolute_url())
     assert flush_product_views() == 1
     assert ProductRecord.objects.get(product=peas).num_views == 4
+
+
+def test_a_view_during_a_flush_is_flushed_next_time(client, monkeypatch):
+    from django.core.cache import cache
+
+    from storefront.commerce import tasks
+
+    peas = create_listed_product(create_grower("Green Vault Farms"), "Pea shoots")
+    for _ in range(2):
+        client.get(peas.get_absolute_url())
+
+    class ViewLandsDuringFlush:
+        """The cache, with another buyer's view between the flush's read and its decrement."""
+
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def decr(self, key, delta=1):
+            client.get(peas.get_absolute_url())
+            return cache.decr(key, delta)
+
+    monkeypatch.setattr(tasks, "cache", ViewLandsDuringFlush())
+    assert flush_product_views() == 2
+    monkeypatch.setattr(tasks, "cache", cache)
+    assert flush_product_views() == 1
+    assert ProductRecord.objects.get(product=peas).num_views == 3

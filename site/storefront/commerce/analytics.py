@@ -16,18 +16,24 @@ VIEW_COUNT_KEYS = "storefront:product-views:keys"
 
 
 def count_product_view(sender, product, user, **kwargs):
+    """One round trip to the cache for most views: the increment.
+
+    The product joins the set of products to flush only when its count
+    starts again (at 1: a new counter, or the first view since a flush,
+    which leaves counters at 0), not on every view.
+    """
     if kwargs.get("raw", False) or not getattr(settings, "STOREFRONT_COUNT_PRODUCT_VIEWS", True):
         return
     key = f"storefront:product-views:{product.pk}"
-    if not cache.add(key, 1, timeout=None):
-        try:
-            cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=None)
-    ids = cache.get(VIEW_COUNT_KEYS) or set()
-    if product.pk not in ids:
-        ids.add(product.pk)
-        cache.set(VIEW_COUNT_KEYS, ids, timeout=None)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # no counter yet (or evicted)
+        count = 1 if cache.add(key, 1, timeout=None) else cache.incr(key)
+    if count == 1:
+        ids = cache.get(VIEW_COUNT_KEYS) or set()
+        if product.pk not in ids:
+            ids.add(product.pk)
+            cache.set(VIEW_COUNT_KEYS, ids, timeout=None)
 
 
 def replace_oscar_view_counter():

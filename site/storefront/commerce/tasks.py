@@ -59,16 +59,21 @@ def flush_product_views():
     if not product_ids:
         return 0
     cache.delete(VIEW_COUNT_KEYS)
-    flushed = 0
+    flushed, pending = 0, set()
     with transaction.atomic():
         for product_id in sorted(product_ids):
             key = f"storefront:product-views:{product_id}"
             count = cache.get(key) or 0
             if not count:
                 continue
-            cache.decr(key, count)
+            if cache.decr(key, count) > 0:
+                # Viewed while being flushed: that view saw a count above 1 and did not
+                # put the product back in the set, so keep it there for the next flush.
+                pending.add(product_id)
             updated = ProductRecord.objects.filter(product_id=product_id).update(num_views=F("num_views") + count)
             if not updated:
                 ProductRecord.objects.create(product_id=product_id, num_views=count)
             flushed += count
+    if pending:
+        cache.set(VIEW_COUNT_KEYS, (cache.get(VIEW_COUNT_KEYS) or set()) | pending, timeout=None)
     return flushed
