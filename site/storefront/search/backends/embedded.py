@@ -316,14 +316,15 @@ class Snapshot:
             if response is not None:
                 self._responses.move_to_end(key)
                 return response
-        response = self._execute(request)
+        response = self.run(request)
         with self._responses_lock:
             self._responses[key] = response
             if len(self._responses) > RESPONSES_PER_SNAPSHOT:
                 self._responses.popitem(last=False)
         return response
 
-    def _execute(self, request):
+    def run(self, request):
+        """Compute the response to `request` (execute() remembers what this returns)."""
         n = self.size
         mask = np.ones(n, dtype=bool)
         score = None
