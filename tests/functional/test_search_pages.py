@@ -180,14 +180,24 @@ def test_result_products_load_in_one_batch_and_deleted_ones_drop_out(catalogue, 
     from storefront.search import service
     from storefront.search.query import SearchRequest
 
+    from oscar.test.factories import create_stockrecord
+
     hits = service.execute(SearchRequest(text="", sort="title")).hits
     catalogue[2].delete()  # gone from the database, still in the index
+    second = create_stockrecord(catalogue[1], price="5.75", num_in_stock=3, partner_name="Kirkstall Herbs")
+    catalogue[0].stockrecords.update(num_allocated=2)
     results = service.load_products(hits)
     assert [result.pk for result in results] == [catalogue[0].pk, catalogue[1].pk]
+    first = catalogue[1].stockrecords.exclude(pk=second.pk).get()
+    assert [[(pk, str(price), left, allocated) for pk, price, left, allocated in result.facts.stock] for result in results] == [
+        [(catalogue[0].stockrecords.get().pk, "4.50", 10, 2)],
+        [(first.pk, "6.00", 10, None), (second.pk, "5.75", 3, None)],
+    ]
     assert results[0].object == catalogue[0]  # the first product asked for loads the page
     with django_assert_num_queries(0):
         assert [result.object.title for result in results] == ["Genovese Basil", "Thai Basil"]
-        assert [str(result.object.stockrecords.all()[0].price) for result in results] == ["4.50", "6.00"]
+        prices = [sorted(str(record.price) for record in result.object.stockrecords.all()) for result in results]
+        assert prices == [["4.50"], ["5.75", "6.00"]]
 
 
 def test_facet_lists_are_rendered_once_per_index_generation(django_app, catalogue, monkeypatch):

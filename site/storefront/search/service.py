@@ -5,7 +5,7 @@ through here, so they share validation, the backend call and the error
 handling (SearchUnavailable means "show the search-unavailable page").
 
 A page of results first reads only what a product card's cache key is made
-of (the products' change stamps, stock records and images: three flat
+of (the products' change stamps, stock records and images: two flat
 queries); the full products (Oscar's base queryset with its prefetches) are
 loaded, for the whole page in one batch, only when something asks for a
 result's `object`: a card that is not cached yet, or code that wants the
@@ -98,23 +98,34 @@ def execute(search_request, using="default"):
 
 
 def card_facts(pks):
-    """{pk: CardFacts} for the products of these pks that exist, from three flat queries."""
+    """{pk: CardFacts} for the products of these pks that exist, from two flat queries.
+
+    The first reads each product with its stock records (a row per record, or
+    one row of NULLs for a product without any), the second their images.
+    """
     Product = get_model("catalogue", "Product")
-    StockRecord = get_model("partner", "StockRecord")
     ProductImage = get_model("catalogue", "ProductImage")
     pks = list(pks)
     if not pks:
         return {}
-    stock, images = defaultdict(list), defaultdict(list)
-    records = StockRecord.objects.filter(product_id__in=pks).order_by("pk")
-    for product_id, *record in records.values_list("product_id", "pk", "price", "num_in_stock", "num_allocated"):
-        stock[product_id].append(tuple(record))
+    products, stock, images = {}, defaultdict(list), defaultdict(list)
+    rows = (
+        Product.objects.filter(pk__in=pks)
+        .order_by("pk", "stockrecords__pk")
+        .values_list("pk", "date_updated", "rating", "stockrecords__pk", "stockrecords__price",
+                     "stockrecords__num_in_stock", "stockrecords__num_allocated")
+    )
+    for pk, date_updated, rating, record_pk, *record in rows:
+        products[pk] = (date_updated, rating)
+        if record_pk is not None:
+            stock[pk].append((record_pk, *record))
     ordering = ProductImage._meta.ordering or ["pk"]
-    for product_id, *image in ProductImage.objects.filter(product_id__in=pks).order_by(*ordering, "pk").values_list("product_id", "pk", "original"):
+    image_rows = ProductImage.objects.filter(product_id__in=pks).order_by(*ordering, "pk")
+    for product_id, *image in image_rows.values_list("product_id", "pk", "original"):
         images[product_id].append(tuple(image))
     return {
         pk: CardFacts(pk, date_updated, rating, tuple(stock[pk]), tuple(images[pk]))
-        for pk, date_updated, rating in Product.objects.filter(pk__in=pks).values_list("pk", "date_updated", "rating")
+        for pk, (date_updated, rating) in products.items()
     }
 
 
