@@ -22,7 +22,7 @@ from oscar.core.loading import get_model
 
 from storefront.plugins.memo import request_memo
 
-from .listings import crop_matches, product_attributes
+from .listings import attribute_value, crop_matches, product_attributes
 from .models import CropCycle, Lot
 
 
@@ -122,14 +122,27 @@ def _upcoming_cycles(partner_ids, today):
     return sorted(cycles, key=lambda cycle: (cycle.expected_harvest_date, cycle.pk))
 
 
-def _varieties(product_ids):
-    """``{product_id: variety in lower case}`` (blank when the product has none), memoised per request."""
+def _varieties(products):
+    """``{product.pk: variety in lower case}`` (blank when the product has none), memoised per request.
+
+    From the product's own prefetched attribute values where the page loaded
+    them (the product page does), else one query for the rest.
+    """
     memo = request_memo("vibelux.varieties")
-    missing = [pk for pk in product_ids if pk not in memo]
+    missing = []
+    for product in products:
+        if product.pk in memo:
+            continue
+        prefetched = getattr(product, "_prefetched_attribute_values", None)
+        if prefetched is None:
+            missing.append(product.pk)
+        else:
+            found = next((attribute_value(v) for v in prefetched if v.attribute.code == "variety"), None)
+            memo[product.pk] = str(found or "").lower()
     if missing:
         values = product_attributes(missing, ["variety"])
         memo.update({pk: str(values.get(pk, {}).get("variety") or "").lower() for pk in missing})
-    return {pk: memo[pk] for pk in product_ids}
+    return {product.pk: memo[product.pk] for product in products}
 
 
 def forecasts_for(products, today=None):
@@ -142,7 +155,7 @@ def forecasts_for(products, today=None):
     cycles = _upcoming_cycles(sorted({pid for ids in partners.values() for pid in ids}), today)
     if not cycles:
         return {}
-    varieties = _varieties([p.pk for p in products])
+    varieties = _varieties(products)
     found = {}
     for product in products:
         variety = varieties[product.pk]

@@ -34,7 +34,8 @@ class Match:
     created: bool
 
 
-def _attribute_value(value):
+def attribute_value(value):
+    """A ProductAttributeValue's value: the option's text for an option attribute."""
     if value.value_option_id is not None:
         return value.value_option.option
     for name in ("value_text", "value_float", "value_integer", "value_date", "value_richtext"):
@@ -49,7 +50,7 @@ def product_attributes(product_ids, codes):
     found = {}
     values = ProductAttributeValue.objects.filter(product_id__in=product_ids, attribute__code__in=codes)
     for value in values.select_related("attribute", "value_option"):
-        found.setdefault(value.product_id, {})[value.attribute.code] = _attribute_value(value)
+        found.setdefault(value.product_id, {})[value.attribute.code] = attribute_value(value)
     return found
 
 

@@ -41,7 +41,7 @@ def product_panel_context(request, product_pk):
     if memo is None:
         memo = request._vibelux_panels = {}
     if product_pk not in memo:
-        product = Product.objects.filter(pk=product_pk, is_public=True).select_related("product_class").first()
+        product = _public_product(request, product_pk)
         panel = None
         if product is not None:
             forecast = forecasts_for([product]).get(product.pk)
@@ -53,6 +53,14 @@ def product_panel_context(request, product_pk):
                 }
         memo[product_pk] = panel
     return memo[product_pk]
+
+
+def _public_product(request, product_pk):
+    """The product page's own product (loaded with its stock records and attributes) when public, else from the database."""
+    shown = getattr(request, "catalogue_product", None)
+    if shown is not None and str(shown.pk) == str(product_pk):
+        return shown if shown.is_public else None
+    return Product.objects.filter(pk=product_pk, is_public=True).select_related("product_class").first()
 
 
 class ProductView(View):

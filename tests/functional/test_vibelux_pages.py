@@ -207,7 +207,7 @@ def test_a_forecast_shows_and_buyers_sign_up_to_hear_when_it_is_listed(django_ap
     assert rex.vibelux_signups.get().email == "chef@example.com"
 
 
-def test_the_panel_and_the_badge_of_a_product_page_read_the_crop_cycles_and_stock_once(django_app, grower, rex):
+def test_the_panel_and_the_badge_of_a_product_page_read_the_product_and_its_crop_cycles_once(django_app, grower, rex):
     from django.db import connection as db
     from django.test.utils import CaptureQueriesContext
 
@@ -220,10 +220,11 @@ def test_the_panel_and_the_badge_of_a_product_page_read_the_crop_cycles_and_stoc
     assert page.html.select_one(".vibelux-forecast") and page.html.select_one(".storefront-badge--vibelux-forecast")
     tables = [q["sql"].split(" FROM ", 1)[1].split()[0].strip('"') for q in captured if " FROM " in q["sql"]]
     assert tables.count("vibelux_cropcycle") == 1
-    # Once for the page's attribute table and once for VibeLux's variety match (panel and badge share it).
-    assert tables.count("catalogue_productattributevalue") == 2
-    # Once with the page's product and once for the panel's own product, which the badge's in-stock test reuses.
-    assert tables.count("partner_stockrecord") == 2
+    # The panel, the badge and its in-stock test use the page's product as the page loaded it:
+    # its attribute values (the variety) and stock records are read once, for the whole page.
+    assert tables.count("catalogue_productattributevalue") == 1
+    assert tables.count("partner_stockrecord") == 1
+    assert tables.count("catalogue_product") == 1
 
 
 def test_a_product_with_no_grow_room_data_has_no_panel(django_app, rex):

@@ -10,7 +10,8 @@ for (as ``ProductQuerySet.prefetch_attribute_values`` does, without the
 product class's attribute list, which the page never reads), and the option
 flags are the annotations ``Product.has_options`` reads (as in
 ``ProductQuerySet.base_queryset``, without prefetching children and options
-the page does not show).
+the page does not show). The loaded product is ``request.catalogue_product``
+for plugins' hooks that run while the page renders.
 """
 
 from django.db.models import Exists, F, OuterRef, Prefetch
@@ -44,6 +45,13 @@ def for_purchase(queryset):
 
 
 class ProductDetailView(CoreProductDetailView):
+    def get_object(self, queryset=None):
+        product = super().get_object(queryset)
+        # Plugins' template context hooks (the VibeLux panel) find the page's product here,
+        # with everything below already loaded, instead of fetching it again.
+        self.request.catalogue_product = product
+        return product
+
     def get_queryset(self):
         return for_purchase(super().get_queryset()).prefetch_related(
             "images",
