@@ -194,7 +194,7 @@ def measure(name, env, app, urls, args, workdir, log):
                 kwargs = {"method": "POST", "body": f"quantity=1&csrfmiddlewaretoken={CSRF}"}
             elif page == "basket":
                 kwargs = {"cookie": cookie}
-            wrk(base, urls[page], 2, args.connections, args.threads, workdir, **kwargs)  # warm-up
+            wrk(base, urls[page], args.warmup, args.connections, args.threads, workdir, **kwargs)  # warm-up
             results[page] = wrk(base, urls[page], args.duration, args.connections, args.threads, workdir, **kwargs)
             r = results[page]
             log(f"  {name:<22} {page:<14} {r['rps']:9.1f} req/s  p95 {r['p95_ms']:8.1f} ms  errors {r['errors']}")
@@ -229,6 +229,8 @@ def main():
     parser.add_argument("--database", default="perf_load", help="PostgreSQL database to create or reuse.")
     parser.add_argument("--reset", action="store_true", help="Drop the database and build it again.")
     parser.add_argument("--duration", type=int, default=15, help="Seconds of load per page and configuration.")
+    parser.add_argument("--warmup", type=int, default=2,
+                        help="Seconds of untimed load per page first (each worker's first search loads the index).")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers.")
