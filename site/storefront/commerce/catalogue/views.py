@@ -27,7 +27,10 @@ def attribute_values():
     """Attribute values with their attribute and options: what the page's attribute table shows."""
     return (
         ProductAttributeValue.objects.select_related("attribute", "value_option", "value_option__group")
-        .prefetch_related(Prefetch("value_multi_option", queryset=AttributeOption.objects.select_related("group")))
+        # Options in the order their group defines them (Oscar leaves it to the database: it varies).
+        .prefetch_related(
+            Prefetch("value_multi_option", queryset=AttributeOption.objects.select_related("group").order_by("pk"))
+        )
         .annotate(code=F("attribute__code"))
     )
 
