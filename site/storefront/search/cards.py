@@ -23,9 +23,7 @@ the card shows changes, so a process never needs telling that its copy is old.
 """
 
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,41 +35,28 @@ from django.utils.translation import get_language
 
 from storefront.caching.keys import current_generation
 
+from .memo import LRU
+
 CSRF_PLACEHOLDER = "storefront-card-csrf-placeholder"
 LOCAL_CARDS = 5000  # about 15 MB of HTML per process
 
 
-class _LocalCards:
-    """A small LRU of rendered cards with expiry times, safe across threads."""
-
-    def __init__(self, size):
-        self.size = size
-        self.items = OrderedDict()
-        self.lock = threading.Lock()
+class _LocalCards(LRU):
+    """Rendered cards with their expiry times, in this process's LRU."""
 
     def get_many(self, keys):
         now = time.monotonic()
         found = {}
-        with self.lock:
-            for key in keys:
-                item = self.items.get(key)
-                if item is not None and item[0] > now:
-                    self.items.move_to_end(key)
-                    found[key] = item[1]
+        for key in keys:
+            item = self.get(key)
+            if item is not None and item[0] > now:
+                found[key] = item[1]
         return found
 
     def set_many(self, values, seconds):
         expires = time.monotonic() + seconds
-        with self.lock:
-            for key, html in values.items():
-                self.items[key] = (expires, html)
-                self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def clear(self):
-        with self.lock:
-            self.items.clear()
+        for key, html in values.items():
+            self.set(key, (expires, html))
 
 
 local_cards = _LocalCards(LOCAL_CARDS)

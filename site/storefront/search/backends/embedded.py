@@ -33,7 +33,7 @@ import random
 import sys
 import threading
 import time
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from decimal import Decimal
 
 import numpy as np
@@ -42,6 +42,7 @@ from haystack.backends import BaseEngine
 from haystack.utils import get_identifier
 
 from ..geo import haversine_km_array
+from ..memo import LRU
 from ..query import And, Clause, InvalidSearch, Not, Or, SearchResponse, Hit
 from ..text import analyse, deletes, edit_distance_at_most_one
 from .base import SearchUnavailable, StorefrontBackend, StorefrontSearchQuery
@@ -110,8 +111,7 @@ class Snapshot:
 
     def __init__(self, documents):
         self.generation = next(_generations)
-        self._responses = OrderedDict()  # repr(SearchRequest) -> SearchResponse, most recent last
-        self._responses_lock = threading.Lock()
+        self._responses = LRU(RESPONSES_PER_SNAPSHOT)  # repr(SearchRequest) -> SearchResponse
         docs = [d for d in documents if d is not None]
         self.size = n = len(docs)
         self.pks = np.fromiter((d["pk"] for d in docs), dtype=np.int64, count=n)
@@ -311,16 +311,10 @@ class Snapshot:
         Responses are shared between callers: treat them as read-only.
         """
         key = repr(request)
-        with self._responses_lock:
-            response = self._responses.get(key)
-            if response is not None:
-                self._responses.move_to_end(key)
-                return response
-        response = self.run(request)
-        with self._responses_lock:
-            self._responses[key] = response
-            if len(self._responses) > RESPONSES_PER_SNAPSHOT:
-                self._responses.popitem(last=False)
+        response = self._responses.get(key)
+        if response is None:
+            response = self.run(request)
+            self._responses.set(key, response)
         return response
 
     def run(self, request):
