@@ -4,6 +4,8 @@ Imports nothing from Django at module level: the settings import this module
 to find DJANGO_APP before Django is configured.
 """
 
+from functools import partial
+
 from storefront.plugins import hookimpl
 
 from . import __version__  # noqa: F401  (reported by `manage.py plugins`)
@@ -44,14 +46,17 @@ def storefront_product_badges(products, site, config):
 
 @hookimpl
 def storefront_template_context(request):
-    """On a product page: ``vibelux_product`` with the forecast, grow conditions and the sign-up form."""
+    """On a product page: ``vibelux_product``, the forecast, grow conditions and sign-up form, or None.
+
+    Given as a callable, so it is looked up only when the page renders the
+    panel, not when the product is served from a cached fragment.
+    """
     from .views import product_panel_context
 
     match = getattr(request, "resolver_match", None)
     if match is None or match.view_name != "catalogue:detail" or "pk" not in match.kwargs:
         return None
-    panel = product_panel_context(request, match.kwargs["pk"])
-    return {"vibelux_product": panel} if panel else None
+    return {"vibelux_product": partial(product_panel_context, request, match.kwargs["pk"])}
 
 
 @hookimpl

@@ -226,7 +226,7 @@ def test_start_up_hooks_collect_urls_blocks_tasks_and_dashboard_entries(plugin_h
         add_plugin_periodic_tasks(SimpleNamespace(app=app, scheduler=scheduler))  # what beat does when it starts
         assert "energy_badges.remind-staff" in app.conf.beat_schedule
         assert "energy_badges.remind-staff" in merged
-        assert "flush-product-views" in app.conf.beat_schedule
+        assert "flush-product-counts" in app.conf.beat_schedule
     finally:
         app.conf.beat_schedule = before
     from django.conf import settings

@@ -11,4 +11,4 @@ class CommerceConfig(AppConfig):
     def ready(self):
         from . import analytics
 
-        analytics.replace_oscar_view_counter()
+        analytics.replace_oscar_counters()

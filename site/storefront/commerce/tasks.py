@@ -9,7 +9,7 @@ from django.db.models import F
 from django.urls import reverse
 from oscar.core.loading import get_class, get_model
 
-from .analytics import VIEW_COUNT_KEYS
+from .analytics import COUNTED, count_key, pending_key
 
 logger = logging.getLogger(__name__)
 
@@ -48,32 +48,37 @@ def send_order_placed_email(self, order_id):
 
 
 @shared_task
-def flush_product_views():
-    """Move product view counts from the cache into Oscar's ProductRecord.
+def flush_product_counts():
+    """Move product view and basket addition counts from the cache into Oscar's ProductRecord.
 
-    Views are counted in the cache (see analytics.py) so a product page view
-    never writes to the database; this task folds them in, in one transaction.
+    They are counted in the cache (see analytics.py) so neither a product page
+    view nor an addition to a basket writes to the database; this task folds
+    them in, in one transaction. Returns how many events it folded in.
     """
+    return sum(_flush(event, field) for event, field in COUNTED.items())
+
+
+def _flush(event, field):
     ProductRecord = get_model("analytics", "ProductRecord")
-    product_ids = cache.get(VIEW_COUNT_KEYS) or set()
+    product_ids = cache.get(pending_key(event)) or set()
     if not product_ids:
         return 0
-    cache.delete(VIEW_COUNT_KEYS)
+    cache.delete(pending_key(event))
     flushed, pending = 0, set()
     with transaction.atomic():
         for product_id in sorted(product_ids):
-            key = f"storefront:product-views:{product_id}"
+            key = count_key(event, product_id)
             count = cache.get(key) or 0
             if not count:
                 continue
             if cache.decr(key, count) > 0:
-                # Viewed while being flushed: that view saw a count above 1 and did not
+                # Counted while being flushed: that event saw a count above 1 and did not
                 # put the product back in the set, so keep it there for the next flush.
                 pending.add(product_id)
-            updated = ProductRecord.objects.filter(product_id=product_id).update(num_views=F("num_views") + count)
+            updated = ProductRecord.objects.filter(product_id=product_id).update(**{field: F(field) + count})
             if not updated:
-                ProductRecord.objects.create(product_id=product_id, num_views=count)
+                ProductRecord.objects.create(product_id=product_id, **{field: count})
             flushed += count
     if pending:
-        cache.set(VIEW_COUNT_KEYS, (cache.get(VIEW_COUNT_KEYS) or set()) | pending, timeout=None)
+        cache.set(pending_key(event), (cache.get(pending_key(event)) or set()) | pending, timeout=None)
     return flushed

@@ -59,7 +59,11 @@ def storefront_template_context(request, site, config):
     """Extra variables for every template rendered in a request. Collects.
 
     Return a dict. Keys should start with the plugin id (``energy_badges_...``)
-    so two plugins cannot overwrite each other's values.
+    so two plugins cannot overwrite each other's values. A value that costs
+    queries can be a callable taking no arguments: it is called only when a
+    template reads the variable (at most once a request, guarded like the
+    hook: if it raises, the failure is logged and counted and the variable
+    is None), so a page served from cached fragments does not pay for it.
     """
 
 

@@ -23,7 +23,6 @@ the card shows changes, so a process never needs telling that its copy is old.
 """
 
 import hashlib
-import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,33 +32,13 @@ from django.template.loader import select_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from storefront.caching.fragments import TimedLRU
 from storefront.caching.keys import current_generation
-
-from .memo import LRU
 
 CSRF_PLACEHOLDER = "storefront-card-csrf-placeholder"
 LOCAL_CARDS = 5000  # about 15 MB of HTML per process
 
-
-class _LocalCards(LRU):
-    """Rendered cards with their expiry times, in this process's LRU."""
-
-    def get_many(self, keys):
-        now = time.monotonic()
-        found = {}
-        for key in keys:
-            item = self.get(key)
-            if item is not None and item[0] > now:
-                found[key] = item[1]
-        return found
-
-    def set_many(self, values, seconds):
-        expires = time.monotonic() + seconds
-        for key, html in values.items():
-            self.set(key, (expires, html))
-
-
-local_cards = _LocalCards(LOCAL_CARDS)
+local_cards = TimedLRU(LOCAL_CARDS)  # rendered cards with their expiry times
 
 
 def card_cache_seconds():

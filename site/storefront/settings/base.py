@@ -140,7 +140,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "oscar.apps.basket.middleware.BasketMiddleware",
+    "storefront.commerce.basket.middleware.BasketMiddleware",  # Oscar's, loading lines once
     "storefront.security.ratelimit.RateLimitMiddleware",
     "storefront.security.csp.CSPMiddleware",  # django-csp's, with the policy built once
     # Anonymous catalogue, search and CMS pages from the cache (after CSRF, auth,
@@ -251,7 +251,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "flush-product-views": {"task": "storefront.commerce.tasks.flush_product_views", "schedule": 300.0},
+    "flush-product-counts": {"task": "storefront.commerce.tasks.flush_product_counts", "schedule": 300.0},
     "reconcile-payments": {"task": "storefront.payments.tasks.reconcile_payments", "schedule": 900.0},
     # Saved-search alerts go out once a day (a day's new products in one email).
     "send-saved-search-alerts": {"task": "storefront.search.tasks.send_saved_search_alerts", "schedule": 86400.0},
@@ -329,9 +329,10 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 THUMBNAIL_PRESERVE_FORMAT = True
 
-# Analytics: product views are counted in the cache and flushed by a task, so a
-# product page view never writes to the database (see storefront.commerce.analytics).
-STOREFRONT_COUNT_PRODUCT_VIEWS = env_bool("STOREFRONT_COUNT_PRODUCT_VIEWS", True)
+# Analytics: product views and basket additions are counted in the cache and
+# flushed by a task, so neither writes to the database on the buyer's request
+# (see storefront.commerce.analytics). False: not counted at all.
+STOREFRONT_COUNT_PRODUCT_EVENTS = env_bool("STOREFRONT_COUNT_PRODUCT_EVENTS", True)
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
@@ -448,6 +449,10 @@ STOREFRONT_SITE_CACHE = env_bool("STOREFRONT_SITE_CACHE", True)
 # The category menu of every page from the cache (storefront.caching.templatetags).
 STOREFRONT_CATEGORY_TREE_CACHE = env_bool("STOREFRONT_CATEGORY_TREE_CACHE", True)
 STOREFRONT_PAGE_CACHE_SECONDS = env_int("STOREFRONT_PAGE_CACHE_SECONDS", 300)
+# Fragments of pages (the product itself, its category trail) for anonymous
+# visitors the page cache cannot serve (with a basket, a message or a viewing
+# history), purged with the pages (storefront.caching.fragments). 0: off.
+STOREFRONT_FRAGMENT_CACHE_SECONDS = env_int("STOREFRONT_FRAGMENT_CACHE_SECONDS", 300)
 STOREFRONT_PAGE_CACHE_ALIAS = "default"
 STOREFRONT_PAGE_CACHE_VIEWS = [
     "wagtail_serve",

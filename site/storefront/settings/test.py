@@ -39,3 +39,5 @@ STOREFRONT_PAGE_CACHE = False
 # and categories without committing.
 STOREFRONT_SITE_CACHE = False
 STOREFRONT_CATEGORY_TREE_CACHE = False
+# And cached fragments of pages; tests/functional/test_fragment_cache.py turns them on.
+STOREFRONT_FRAGMENT_CACHE_SECONDS = 0

@@ -12,9 +12,17 @@ flags are the annotations ``Product.has_options`` reads (as in
 ``ProductQuerySet.base_queryset``, without prefetching children and options
 the page does not show). The loaded product is ``request.catalogue_product``
 for plugins' hooks that run while the page renders.
+
+The view loads the product with what pricing needs (class, option flags,
+stock records); the rest (images, attribute values) only the page's cached
+fragments read (storefront.caching.fragments), so it is loaded when a
+fragment is rendered (``prepare_fragments``), not when one is served from
+the cache. ``product_facts`` is what the fragments' keys carry.
 """
 
-from django.db.models import Exists, F, OuterRef, Prefetch
+from functools import partial
+
+from django.db.models import Exists, F, OuterRef, Prefetch, prefetch_related_objects
 from oscar.apps.catalogue.views import ProductDetailView as CoreProductDetailView
 from oscar.core.loading import get_model
 
@@ -47,6 +55,31 @@ def for_purchase(queryset):
     )
 
 
+def page_relations():
+    """What the product page shows beyond what pricing loads: images and attribute values (the product's and its parent's)."""
+    return (
+        "images",
+        Prefetch("attribute_values", queryset=attribute_values(), to_attr="_prefetched_attribute_values"),
+        Prefetch("parent__attribute_values", queryset=attribute_values(), to_attr="_prefetched_parent_attribute_values"),
+    )
+
+
+def load_page_relations(product):
+    """Load page_relations() onto the product, once."""
+    if not getattr(product, "_page_relations_loaded", False):
+        prefetch_related_objects([product], *page_relations())
+        product._page_relations_loaded = True
+
+
+def product_facts(product):
+    """What a product page fragment depends on besides the purge generation: the product's change stamp and stock."""
+    stock = tuple(
+        (record.pk, str(record.price), record.num_in_stock, record.num_allocated)
+        for record in product.stockrecords.all()
+    )
+    return (product.pk, product.date_updated.isoformat() if product.date_updated else "", stock)
+
+
 class ProductDetailView(CoreProductDetailView):
     def get_object(self, queryset=None):
         product = super().get_object(queryset)
@@ -56,12 +89,10 @@ class ProductDetailView(CoreProductDetailView):
         return product
 
     def get_queryset(self):
-        return for_purchase(super().get_queryset()).prefetch_related(
-            "images",
-            Prefetch("attribute_values", queryset=attribute_values(), to_attr="_prefetched_attribute_values"),
-            Prefetch(
-                "parent__attribute_values",
-                queryset=attribute_values(),
-                to_attr="_prefetched_parent_attribute_values",
-            ),
-        )
+        return for_purchase(super().get_queryset())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["product_facts"] = product_facts(self.object)
+        context["prepare_fragments"] = partial(load_page_relations, self.object)
+        return context
