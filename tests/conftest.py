@@ -52,10 +52,19 @@ def _restore_after_transactional_tests(request):
 
 @pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):
-    """Each test writes uploads to its own folder and starts with an empty cache."""
+    """Each test writes uploads to its own folder and starts with an empty cache (and empty per-process copies)."""
     from django.core.cache import cache
 
+    from storefront.caching.fragments import local_fragments
+    from storefront.caching.middleware import local_pages
+    from storefront.search.cards import local_cards
+
+    def clear():
+        cache.clear()
+        for local in (local_fragments, local_pages, local_cards):
+            local.clear()
+
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
+    clear()
     yield
-    cache.clear()
+    clear()

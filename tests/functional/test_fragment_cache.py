@@ -9,7 +9,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +17,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import create_product
 
-from storefront.caching.fragments import CSRF_PLACEHOLDER, fragment_key, local_fragments
+from storefront.caching.fragments import CSRF_PLACEHOLDER, fragment_key
 from storefront.caching.keys import bump_generation
 from tests.factories import create_grower, create_user
 from tests.vibelux_standin import connect, crop_cycle, lettuce
@@ -34,12 +33,7 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 
 @pytest.fixture(autouse=True)
 def fragments_on(settings):
-    settings.STOREFRONT_FRAGMENT_CACHE_SECONDS = 300
-    cache.clear()
-    local_fragments.clear()
-    yield
-    cache.clear()
-    local_fragments.clear()
+    settings.STOREFRONT_FRAGMENT_CACHE_SECONDS = 300  # the cache and the process's copies are emptied per test (conftest)
 
 
 @pytest.fixture
@@ -137,3 +131,15 @@ def test_the_vibelux_panel_in_a_cached_fragment_signs_buyers_up(django_app):
     form = page.forms["vibelux-signup"]
     form["email"] = "chef@example.com"
     assert "We will email chef@example.com" in form.submit().follow().text
+
+
+def test_the_empty_mini_basket_is_shared_but_a_visitors_own_basket_is_not(product):
+    def mini_basket(page):
+        return page.split('class="basket-mini', 1)[1].split('class="btn-group"', 1)[0]
+
+    visitor = Client()
+    visitor.get(product.get_absolute_url())  # stores the empty mini-basket
+    assert "0.00" in mini_basket(visitor.get(product.get_absolute_url()).content.decode())
+    visitor.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 2})
+    assert "9.00" in mini_basket(visitor.get(product.get_absolute_url()).content.decode())
+    assert "0.00" in mini_basket(Client().get(product.get_absolute_url()).content.decode())

@@ -23,6 +23,11 @@ placeholder and each visitor gets a token of their own when the page is
 served (CsrfViewMiddleware, outside this one, then sets their cookie).
 Place it after the CSRF, authentication, message, theme and rate-limit
 middleware. Responses carry X-Page-Cache: hit or miss.
+
+Each process also keeps the pages it served last (LOCAL_PAGES of them, for
+at most LOCAL_PAGE_SECONDS), so a hot page costs no round trip to the shared
+cache for its body. Their keys carry the purge generation, which every
+request reads from the shared cache, so a purge reaches these copies too.
 """
 
 import re
@@ -31,12 +36,16 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
+from .fragments import TimedLRU
 from .keys import current_generation, page_cache, page_key
 
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
 CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
 BARE_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Link")
+LOCAL_PAGES = 200  # about 100 KB each
+LOCAL_PAGE_SECONDS = 60
+local_pages = TimedLRU(LOCAL_PAGES)
 
 
 class PageCacheMiddleware:
@@ -51,6 +60,7 @@ class PageCacheMiddleware:
             stored = storable(request, response)
             if stored is not None:
                 page_cache().set(key, stored, settings.STOREFRONT_PAGE_CACHE_SECONDS)
+                local_pages.set_many({key: stored}, min(LOCAL_PAGE_SECONDS, settings.STOREFRONT_PAGE_CACHE_SECONDS))
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -58,9 +68,12 @@ class PageCacheMiddleware:
             return None
         key = page_key(request, current_generation(request))
         request._page_cache_key = key
-        stored = page_cache().get(key)
+        stored = local_pages.get_many([key]).get(key)
         if stored is None:
-            return None
+            stored = page_cache().get(key)
+            if stored is None:
+                return None
+            local_pages.set_many({key: stored}, min(LOCAL_PAGE_SECONDS, settings.STOREFRONT_PAGE_CACHE_SECONDS))
         return rebuild(request, stored)
 
 
