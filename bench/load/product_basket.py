@@ -10,6 +10,7 @@ stock Oscar's (bench/load/stock_oscar), on the load benchmark's database:
     .venv/bin/python bench/load/product_basket.py                  # both projects, 200 requests a page
     .venv/bin/python bench/load/product_basket.py --samples 400 --project storefront
     .venv/bin/python bench/load/product_basket.py --project storefront --profile product
+    .venv/bin/python bench/load/product_basket.py --no-fragments   # the storefront rendering every fragment too
 
 Each request is made as wrk makes it: the product page and add to basket
 (a POST, answered with a redirect) by a new anonymous visitor with only a
@@ -192,6 +193,8 @@ def main():
     parser.add_argument("--samples", type=int, default=200, help="timed requests per page (default 200)")
     parser.add_argument("--profile", choices=PAGES, help="profile this page (storefront unless --project stock)")
     parser.add_argument("--limit", type=int, default=35, help="functions listed by --profile")
+    parser.add_argument("--no-fragments", action="store_true",
+                        help="serve the storefront with cached fragments off (STOREFRONT_FRAGMENT_CACHE_SECONDS=0)")
     parser.add_argument("--json", help="also write the results here")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--urls", help=argparse.SUPPRESS)
@@ -205,6 +208,8 @@ def main():
         "storefront": storefront_env(workdir, database_url, page_cache=False),
         "stock": stock_env(workdir, database_url),
     }
+    if args.no_fragments:
+        envs["storefront"]["STOREFRONT_FRAGMENT_CACHE_SECONDS"] = "0"
     projects = args.project or ["storefront", "stock"]
     if args.profile:
         print(run_child(envs[projects[0]], args, profile=args.profile))

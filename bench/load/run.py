@@ -13,7 +13,9 @@ settings, persistent database connections, Redis cache) and drives each page
 with wrk (8 connections, 2 threads):
 
 - storefront, page cache on (what an anonymous buyer gets),
-- storefront, page cache off (STOREFRONT_PAGE_CACHE=false),
+- storefront, page cache off (STOREFRONT_PAGE_CACHE=false): every page
+  rendered, with the caches a visitor the page cache cannot serve still
+  gets (product cards, fragments of pages, the site and menu per process),
 - stock Oscar (bench/load/stock_oscar: Oscar's defaults, Whoosh search).
 
 Pages: home, a category of 20+ products, a product, a search with a facet

@@ -69,3 +69,15 @@ def test_an_empty_basket_costs_no_query_on_a_page():
     with CaptureQueriesContext(connection) as captured:
         assert visitor.get(reverse("basket:summary")).status_code == 200
     assert not [q["sql"] for q in captured if 'FROM "basket_' in q["sql"] or 'FROM "offer_' in q["sql"]]
+
+
+def test_a_products_options_still_reach_the_basket_line(basil):
+    Option = get_model("catalogue", "Option")
+    Line = get_model("basket", "Line")
+    message = Option.objects.create(name="Gift message", code="gift-message", type=Option.TEXT, required=False)
+    basil.product_class.options.add(message)
+    buyer = Client()
+    response = buyer.post(reverse("basket:add", kwargs={"pk": basil.pk}), {"quantity": 1, "gift-message": "Happy birthday"})
+    assert response.status_code == 302
+    line = Line.objects.get(product=basil)
+    assert [(a.option.code, a.value) for a in line.attributes.all()] == [("gift-message", "Happy birthday")]

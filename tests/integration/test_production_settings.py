@@ -58,3 +58,15 @@ def test_complete_configuration_passes_check_deploy():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **GOOD)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "expected"),
+    [("locmem://", "False 0"), ("redis://127.0.0.1:6379/1", "True 300")],
+)
+def test_page_and_fragment_caches_are_on_only_with_a_shared_cache(cache_url, expected):
+    # A purge bumps a number in the cache: with a per-process cache it would not reach the other workers.
+    code = "from django.conf import settings as s; print(s.STOREFRONT_PAGE_CACHE, s.STOREFRONT_FRAGMENT_CACHE_SECONDS)"
+    result = manage("shell", "-c", code, **GOOD, CACHE_URL=cache_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected.split()

@@ -26,6 +26,10 @@ CACHES = {"default": cache_from_env(default="locmem://")}
 # Pages are purged through the cache itself, so a per-process cache would let
 # other workers serve a stale page: the page cache needs a shared one (Redis).
 STOREFRONT_PAGE_CACHE = env_bool("STOREFRONT_PAGE_CACHE", "LocMemCache" not in CACHES["default"]["BACKEND"])
+# Fragments of pages are purged the same way, so they too need a shared cache.
+STOREFRONT_FRAGMENT_CACHE_SECONDS = env_int(
+    "STOREFRONT_FRAGMENT_CACHE_SECONDS", 0 if "LocMemCache" in CACHES["default"]["BACKEND"] else 300
+)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -2,7 +2,8 @@
 
 - Add to basket loads the product together with its class, option flags and
   stock records (Oscar's fetches the bare product; pricing it, twice, and
-  building the form then read each of those one query at a time), and leaves
+  building the form then read each of those one query at a time, and the
+  form looks the product's options up even when it has none), and leaves
   the new basket total to the page that shows it (storefront.commerce.basket.messages).
 - The basket page's upsell messages use the offers the basket middleware
   looked up for the basket (storefront.commerce.basket.middleware) instead
@@ -14,10 +15,21 @@ from django.contrib import messages
 from django.views.generic import FormView
 from oscar.apps.basket.views import BasketAddView as CoreBasketAddView
 from oscar.apps.basket.views import BasketView as CoreBasketView
+from oscar.core.loading import get_class
 
 from storefront.commerce.catalogue.views import for_purchase
 
 from .messages import BasketMessages
+
+CoreAddToBasketForm = get_class("basket.forms", "AddToBasketForm")
+
+
+class AddToBasketForm(CoreAddToBasketForm):
+    def cleaned_options(self):
+        # Whether the product has options came with it (for_purchase): without any, there are none to read.
+        if not self.parent_product.has_options:
+            return []
+        return super().cleaned_options()
 
 
 class BasketView(CoreBasketView):
@@ -36,6 +48,8 @@ class BasketView(CoreBasketView):
 
 
 class BasketAddView(CoreBasketAddView):
+    form_class = AddToBasketForm
+
     def post(self, request, *args, **kwargs):
         self.product = shortcuts.get_object_or_404(for_purchase(self.product_model.objects.all()), pk=kwargs["pk"])
         # FormView's post, not Oscar's: Oscar's would fetch the bare product again.
