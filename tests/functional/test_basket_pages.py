@@ -21,6 +21,13 @@ def basil():
     return create_listed_product(create_grower("Green Vault Farms"), "Genovese basil", price="4.50")
 
 
+def offer_for_every_product(name, count):
+    """A site offer whose condition is `count` items from a range of every product."""
+    everything = Range.objects.create(name="Everything", includes_all_products=True)
+    condition = Condition.objects.create(range=everything, type=Condition.COUNT, value=count)
+    return create_offer(name=name, product_range=everything, condition=condition)
+
+
 def add(client, product, quantity=1):
     return client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
 
@@ -51,9 +58,7 @@ def test_a_changed_quantity_shows_the_new_total_too(basil):
 
 
 def test_the_basket_page_looks_offers_up_once_and_still_shows_what_to_spend_for_one(basil):
-    everything = Range.objects.create(name="Everything", includes_all_products=True)
-    condition = Condition.objects.create(range=everything, type=Condition.COUNT, value=3)
-    create_offer(name="Three for less", product_range=everything, condition=condition)
+    offer_for_every_product("Three for less", 3)
     buyer = Client()
     add(buyer, basil)
     with CaptureQueriesContext(connection) as captured:
@@ -81,3 +86,15 @@ def test_a_products_options_still_reach_the_basket_line(basil):
     assert response.status_code == 302
     line = Line.objects.get(product=basil)
     assert [(a.option.code, a.value) for a in line.attributes.all()] == [("gift-message", "Happy birthday")]
+
+
+def test_adding_to_a_basket_with_lines_looks_offers_up_once_and_reports_an_offer_gained(basil):
+    offer_for_every_product("Two for less", 2)
+    buyer = Client()
+    add(buyer, basil)
+    buyer.get(reverse("basket:summary"))  # shows (and so clears) the first addition's messages
+    with CaptureQueriesContext(connection) as captured:
+        response = add(buyer, basil)
+    assert len([q for q in captured if 'FROM "offer_conditionaloffer"' in q["sql"]]) == 1
+    page = buyer.get(response.url).content.decode()
+    assert "Your basket now qualifies for the" in page and "<strong>Two for less</strong> offer." in page

@@ -25,37 +25,17 @@ shared cache second, as product cards are (storefront.search.cards).
 """
 
 import hashlib
-import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from storefront.search.memo import LRU
-
 from .keys import current_generation
+from .lru import TimedLRU
 
 CSRF_PLACEHOLDER = "storefront-fragment-csrf-placeholder"
 LOCAL_FRAGMENTS = 2000
-
-
-class TimedLRU(LRU):
-    """An LRU of values with expiry times: what a process keeps of the shared cache."""
-
-    def get_many(self, keys):
-        now = time.monotonic()
-        found = {}
-        for key in keys:
-            item = self.get(key)
-            if item is not None and item[0] > now:
-                found[key] = item[1]
-        return found
-
-    def set_many(self, values, seconds):
-        expires = time.monotonic() + seconds
-        for key, value in values.items():
-            self.set(key, (expires, value))
 
 
 local_fragments = TimedLRU(LOCAL_FRAGMENTS)
@@ -92,13 +72,13 @@ def cached_fragment(request, name, facts, render):
     """The fragment's HTML for this request: from the cache, or ``render()`` (called with the CSRF placeholder) and stored."""
     key = fragment_key(request, name, facts)
     seconds = fragment_seconds()
-    html = local_fragments.get_many([key]).get(key)
+    html = local_fragments.fresh(key)
     if html is None:
         html = cache.get(key)
         if html is None:
             html = render()
             cache.set(key, html, seconds)
-        local_fragments.set_many({key: html}, seconds)
+        local_fragments.put(key, html, seconds)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     return html

@@ -36,8 +36,8 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
-from .fragments import TimedLRU
 from .keys import current_generation, page_cache, page_key
+from .lru import TimedLRU
 
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
 CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
@@ -60,7 +60,7 @@ class PageCacheMiddleware:
             stored = storable(request, response)
             if stored is not None:
                 page_cache().set(key, stored, settings.STOREFRONT_PAGE_CACHE_SECONDS)
-                local_pages.set_many({key: stored}, min(LOCAL_PAGE_SECONDS, settings.STOREFRONT_PAGE_CACHE_SECONDS))
+                keep_local(key, stored)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -68,13 +68,18 @@ class PageCacheMiddleware:
             return None
         key = page_key(request, current_generation(request))
         request._page_cache_key = key
-        stored = local_pages.get_many([key]).get(key)
+        stored = local_pages.fresh(key)
         if stored is None:
             stored = page_cache().get(key)
             if stored is None:
                 return None
-            local_pages.set_many({key: stored}, min(LOCAL_PAGE_SECONDS, settings.STOREFRONT_PAGE_CACHE_SECONDS))
+            keep_local(key, stored)
         return rebuild(request, stored)
+
+
+def keep_local(key, stored):
+    """Keep a page in this process too, for no longer than the shared cache keeps it."""
+    local_pages.put(key, stored, min(LOCAL_PAGE_SECONDS, settings.STOREFRONT_PAGE_CACHE_SECONDS))
 
 
 def request_is_cacheable(request):

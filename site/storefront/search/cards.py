@@ -32,8 +32,8 @@ from django.template.loader import select_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from storefront.caching.fragments import TimedLRU
 from storefront.caching.keys import current_generation
+from storefront.caching.lru import TimedLRU
 
 CSRF_PLACEHOLDER = "storefront-card-csrf-placeholder"
 LOCAL_CARDS = 5000  # about 15 MB of HTML per process

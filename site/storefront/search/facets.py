@@ -21,8 +21,9 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from storefront.caching.lru import LRU
+
 from .extra_fields import extra_facets
-from .memo import LRU
 
 MAX_VALUES_PER_FACET = 15  # the most frequent values; the words narrow the rest
 FACET_LISTS_TEMPLATE = "storefront/search/facet_lists.html"

@@ -7,13 +7,15 @@ the basket again to show it. Here the change request leaves a message
 tagged ``basket-total`` and the page that shows it writes the total from
 the basket it has loaded anyway (``oscar/partials/alert_messages.html``), so
 the total shown is the basket's as the buyer sees it. Offer gained and lost
-messages are Oscar's, worked out in the change request as before.
+messages are Oscar's, worked out in the change request as before, from the
+offers the basket middleware already looked up where it did.
 """
 
 from django.contrib import messages
 from oscar.core.loading import get_class
 
-Applicator = get_class("offer.applicator", "Applicator")
+from .middleware import apply_offers
+
 BasketMessageGenerator = get_class("basket.utils", "BasketMessageGenerator")
 
 NEW_TOTAL_TAG = "basket-total"
@@ -25,7 +27,7 @@ class BasketMessages(BasketMessageGenerator):
     def apply_messages(self, request, offers_before):
         basket = request.basket
         basket.reset_offer_applications()
-        Applicator().apply(basket, request.user, request)
+        apply_offers(basket, request)
         for level, message in self.get_offer_messages(offers_before, basket.applied_offers()):
             messages.add_message(request, level, message, extra_tags="safe noicon")
         messages.add_message(request, messages.INFO, NEW_TOTAL_FALLBACK, extra_tags=f"safe noicon {NEW_TOTAL_TAG}")

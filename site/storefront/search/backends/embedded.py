@@ -41,8 +41,9 @@ from django.db import DatabaseError, transaction
 from haystack.backends import BaseEngine
 from haystack.utils import get_identifier
 
+from storefront.caching.lru import LRU
+
 from ..geo import haversine_km_array
-from ..memo import LRU
 from ..query import And, Clause, InvalidSearch, Not, Or, SearchResponse, Hit
 from ..text import analyse, deletes, edit_distance_at_most_one
 from .base import SearchUnavailable, StorefrontBackend, StorefrontSearchQuery

@@ -7,10 +7,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from storefront.caching.keys import current_generation
+from storefront.caching.lru import LRU
 from storefront.caching.templatetags.storefront_caching import cached_category_tree
 from storefront.themes.active import active_theme
-
-from ..memo import LRU
 
 register = template.Library()
 
