@@ -1,4 +1,4 @@
-"""URL map: Wagtail admin, Django admin, the Oscar shop, operations, then Wagtail's catch-all."""
+"""URL map: Wagtail admin, Django admin, the Oscar shop, the growers, operations, then Wagtail's catch-all."""
 
 from django.apps import apps
 from django.conf import settings
@@ -21,6 +21,7 @@ urlpatterns = [
     path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("shop/dashboard/payouts/", include("storefront.payments.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
+    path("growers/", include("storefront.commerce.growers.urls")),
 ]
 
 if settings.DEBUG:
