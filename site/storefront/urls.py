@@ -1,4 +1,4 @@
-"""URL map: Wagtail admin, Django admin, the Oscar shop, the growers, operations, then Wagtail's catch-all."""
+"""URL map: Wagtail admin, Django admin, the Oscar shop (with invoices), the growers, operations, then Wagtail's catch-all."""
 
 from django.apps import apps
 from django.conf import settings
@@ -20,6 +20,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("shop/dashboard/payouts/", include("storefront.payments.urls")),
+    # Invoices sit beside the order pages of the account and the dashboard, before Oscar's patterns.
+    path("shop/", include("storefront.commerce.invoices.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("growers/", include("storefront.commerce.growers.urls")),
 ]

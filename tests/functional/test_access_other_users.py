@@ -5,9 +5,9 @@ whose path carries an object key (an order number, a line, an address, a
 partner, a report, a connection) and whose name is about orders, baskets,
 addresses, invoices, payouts or a seller's plugin data is listed in OBJECT_URLS
 below, and test_every_object_url_is_covered fails when a new such route
-appears without a case here. There is no invoice URL in this installation
-(Oscar 4.2 has none and the storefront adds none); the same test would catch
-one.
+appears without a case here. The invoices (storefront.commerce.invoices) are
+two such routes: the buyer's, from their account, and staff's, from the
+dashboard.
 
 What each wrong user gets:
 - another buyer, another seller, and the order's own seller, on the buyer's
@@ -19,7 +19,10 @@ What each wrong user gets:
 - a buyer (no dashboard access) on those seller pages: 403, because Oscar's
   dashboard permission layer, the payouts access check and the plugins'
   UserPassesTestMixin answer before any row is looked up (REFUSED_BEFORE_LOOKUP);
-- any seller on the staff-only energy report verification: 403.
+- any seller on the staff-only energy report verification: 403;
+- anyone but the buyer on the buyer's invoice, and anyone but staff on the
+  dashboard's invoice (sellers included: an invoice names every grower of the
+  order): 404.
 The owner gets 200 (a POST action, and the Stripe onboarding return, a redirect
 back to the owner's page) and so does staff. The buyer's account pages are
 scoped to request.user for everyone, staff included: staff see those orders
@@ -127,6 +130,8 @@ OBJECT_URLS = [
     ("customer:address-change-status", lambda w: {"pk": w["address"].pk, "action": "default_for_shipping"}, "post", "buyer", False),
     ("checkout:user-address-update", lambda w: {"pk": w["address"].pk}, "get", "buyer", False),
     ("checkout:user-address-delete", lambda w: {"pk": w["address"].pk}, "get", "buyer", False),
+    ("invoices:customer-invoice", lambda w: {"number": w["order"].number}, "get", "buyer", False),
+    ("invoices:dashboard-invoice", lambda w: {"number": w["order"].number}, "get", "staff", True),
     ("dashboard:order-detail", lambda w: {"number": w["order"].number}, "get", "seller", True),
     ("dashboard:order-line-detail", lambda w: {"number": w["order"].number, "line_id": w["line"].pk}, "get", "seller", True),
     ("dashboard:order-detail-note", lambda w: {"number": w["order"].number, "note_id": w["note"].pk}, "get", "seller", True),
