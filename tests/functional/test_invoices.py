@@ -241,3 +241,18 @@ def test_a_seller_sees_no_invoice_link_and_gets_404_from_the_dashboard_invoice(d
     assert django_app.get(url, user=seller, expect_errors=True).status_code == 404
     django_app.reset()  # signed out
     assert django_app.get(url).status_code == 302  # anonymous: to the login page
+
+
+def test_wrapping_keeps_every_character_and_every_line_inside_its_column():
+    from storefront.commerce.invoices.document import StorefrontPDF
+    from storefront.commerce.invoices.pdf import InvoicePDF
+
+    pdf = StorefrontPDF()
+    pdf.use(9.5)
+    title = "Sweet basil 'Genovese' – " + "Supercalifragilisticexpialidocious" * 3 + " pots, 3 × 50 g"
+    for text, anywhere in ((title, False), ("SKU-" + "0123456789" * 8, True)):
+        lines = InvoicePDF.wrap(pdf, text, 30, anywhere=anywhere)
+        assert len(lines) > 2
+        assert all(pdf.get_string_width(line) <= 30 for line in lines)
+        assert ("" if anywhere else " ").join(lines).replace(" ", "") == text.replace(" ", "")
+    assert InvoicePDF.wrap(pdf, "Pea shoots", 30) == ["Pea shoots"]

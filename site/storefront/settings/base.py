@@ -352,6 +352,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "celery.app.trace": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # fpdf2 subsets fonts with fontTools, which logs every glyph of every PDF at INFO
+        "fontTools": {"level": "WARNING"},
     },
 }
 
