@@ -200,42 +200,6 @@ class InvoicePDF(StorefrontPDF):
             for index, ((_, width, _), text) in enumerate(zip(COLUMNS, cells))
         ]
 
-    def wrap(self, text, width, *, anywhere=False):
-        """`text` in lines no wider than `width`: at spaces, or anywhere inside a word too wide alone.
-
-        fpdf2's multi_cell does the same but measures each line again for
-        every character it adds; this measures each word once (a 60-line
-        invoice renders several times faster).
-        """
-        measure = self.get_string_width
-        if measure(text) <= width:
-            return [text]
-        if anywhere:
-            lines, current, current_width = [], "", 0.0
-            for char in text:
-                char_width = measure(char)
-                if current and current_width + char_width > width:
-                    lines.append(current)
-                    current, current_width = "", 0.0
-                current, current_width = current + char, current_width + char_width
-            return lines + [current]
-        space = measure(" ")
-        lines, current, current_width = [], "", 0.0
-        for word in text.split(" "):
-            word_width = measure(word)
-            if current and current_width + space + word_width <= width:
-                current, current_width = f"{current} {word}", current_width + space + word_width
-                continue
-            if current:
-                lines.append(current)
-            if word_width > width:
-                *full, current = self.wrap(word, width, anywhere=True)
-                lines.extend(full)
-                current_width = measure(current)
-            else:
-                current, current_width = word, word_width
-        return lines + [current]
-
     @staticmethod
     def row_height(lines):
         return max(len(cell) for cell in lines) * LINE_HEIGHT + 2 * PAD_Y
