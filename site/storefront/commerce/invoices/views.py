@@ -11,6 +11,7 @@ every grower of the order and the buyer's addresses.
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from oscar.core.loading import get_model
@@ -22,7 +23,8 @@ Order = get_model("order", "Order")
 
 def pdf_response(order):
     response = HttpResponse(render_invoice(order), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="invoice-{order.number}.pdf"'
+    # Django quotes (or RFC 5987-encodes) the name, whatever an order number holds.
+    response["Content-Disposition"] = content_disposition_header(True, f"invoice-{order.number}.pdf")
     return response
 
 
