@@ -255,3 +255,16 @@ def test_wrapping_keeps_every_character_and_every_line_inside_its_column():
         assert all(pdf.get_string_width(line) <= 30 + 1e-9 for line in lines)
         assert ("" if anywhere else " ").join(lines).replace(" ", "") == text.replace(" ", "")
     assert pdf.wrap("Pea shoots", 30) == ["Pea shoots"]
+    # A label that must stay on one line is cut to fit, and says so.
+    cut = pdf.shorten(title, 30)
+    assert cut.endswith("…") and title.startswith(cut[:-1]) and pdf.get_string_width(cut) <= 30
+    assert pdf.shorten("Pea shoots", 30) == "Pea shoots"
+
+
+def test_a_long_grower_name_is_printed_whole(buyer):
+    name = "The Very Long Named Cooperative of Vertical Farmers and Hydroponic Herb Growers of Greater"
+    farm = grower(name, "Newcastle upon Tyne")
+    order = place_order(buyer, [(create_listed_product(farm, "Chives, 30 g", price="1.10"), 1)])
+    (text,) = pdf_text(render_invoice(order))
+    assert f"{name}, Newcastle upon Tyne" in text  # the heading wraps, whole
+    assert f"Subtotal, {name} £1.10" in text

@@ -125,6 +125,14 @@ class StorefrontPDF(FPDF):
                 current, current_width = word, word_width
         return lines + [current]
 
+    def shorten(self, text, width):
+        """`text`, cut at the end with "…" if it is wider than `width` in the current font."""
+        if self.get_string_width(text) <= width:
+            return text
+        while text and self.get_string_width(text + "…") > width:
+            text = text[:-1]
+        return text.rstrip() + "…"
+
 
 def _nearest(char, covered):
     letters = unicodedata.normalize("NFKD", char)

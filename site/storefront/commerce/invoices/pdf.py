@@ -94,8 +94,13 @@ class InvoicePDF(StorefrontPDF):
         inv = self.invoice
         top = self.t_margin
         self.set_xy(self.l_margin, top)
-        self.use(20, "B", BRAND)
-        self.cell(self.content_width * 0.65, 10, printable(inv.site_name))
+        name_width = self.content_width * 0.65
+        size = 20
+        self.use(size, "B", BRAND)
+        while size > 12 and self.get_string_width(printable(inv.site_name)) > name_width:  # a long name, smaller
+            size -= 1
+            self.use(size, "B", BRAND)
+        self.cell(name_width, 10, self.shorten(printable(inv.site_name), name_width))
         self.use(20, "B", MUTED)
         self.cell(self.content_width * 0.35, 10, "Invoice", align="R")
         self.set_draw_color(*BRAND)
@@ -172,15 +177,25 @@ class InvoicePDF(StorefrontPDF):
         self.set_line_width(0.2)
         self.set_y(y + 7.5)
 
+    def group_heading_lines(self, group, *, continued=False):
+        self.use(10.5, "B", BRAND)
+        text = printable(group.heading + (" (continued)" if continued else ""))
+        return self.wrap(text, self.content_width - 2 * PAD_X)
+
+    @staticmethod
+    def group_heading_height(lines):
+        return 7.5 + (len(lines) - 1) * 5
+
     def group_heading(self, group, *, continued=False):
+        lines = self.group_heading_lines(group, continued=continued)
+        height = self.group_heading_height(lines)
         y = self.get_y()
         self.set_fill_color(*BRAND_LIGHT)
-        self.rect(self.l_margin, y, self.content_width, 7.5, style="F")
-        self.set_xy(self.l_margin + PAD_X, y + 0.2)
-        self.use(10.5, "B", BRAND)
-        text = group.heading + (" (continued)" if continued else "")
-        self.cell(self.content_width - 2 * PAD_X, 7, printable(text))
-        self.set_y(y + 8)
+        self.rect(self.l_margin, y, self.content_width, height, style="F")
+        for number, text in enumerate(lines):
+            self.set_xy(self.l_margin + PAD_X, y + 0.2 + number * 5)
+            self.cell(self.content_width - 2 * PAD_X, 7, text)
+        self.set_y(y + height + 0.5)
 
     def row_cells(self, line):
         code = self.invoice.currency
@@ -222,7 +237,7 @@ class InvoicePDF(StorefrontPDF):
         subtotal_height = 8
         first = rows[0][1] if rows else 0
         # Keep the heading with at least its first line.
-        if not self.fits(8 + first):
+        if not self.fits(self.group_heading_height(self.group_heading_lines(group)) + 0.5 + first):
             self.new_page()
         self.group_heading(group)
         for cells, height in rows:
@@ -235,7 +250,8 @@ class InvoicePDF(StorefrontPDF):
         label_width = sum(width for _, width, _ in COLUMNS[:-1])
         self.set_xy(self.l_margin, y + 1)
         self.use(9.5, "B")
-        self.cell(label_width - PAD_X, 6, printable(f"Subtotal, {group.name}"), align="R")
+        label = self.shorten(printable(f"Subtotal, {group.name}"), label_width - 2 * PAD_X)
+        self.cell(label_width - PAD_X, 6, label, align="R")
         self.cell(COLUMNS[-1][1] - PAD_X, 6, money(group.subtotal, self.invoice.currency), align="R")
         self.set_y(y + subtotal_height + 3)
 
@@ -271,7 +287,7 @@ class InvoicePDF(StorefrontPDF):
             row_height = 8 if kind == "total" else 6
             self.set_xy(x, y)
             self.use(size, style)
-            self.cell(width - 32, row_height, printable(label), align="R")
+            self.cell(width - 32, row_height, self.shorten(printable(label), width - 34), align="R")
             self.cell(32 - PAD_X, row_height, value, align="R")
             y += row_height
         self.payment(self.l_margin, top, self.content_width - width - 8)
