@@ -12,7 +12,11 @@ with the mirror of the Wagtail site it was placed on
 (``django_site_for_request``).
 """
 
+import logging
+
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 
 def domain_of(wagtail_site):
@@ -23,7 +27,14 @@ def domain_of(wagtail_site):
 
 
 def sync_django_site(wagtail_site):
-    """Create or update the Django Site mirroring `wagtail_site`; returns it."""
+    """Create or update the Django Site mirroring `wagtail_site`; returns it (None if it cannot have one).
+
+    Django Site domains are unique. When the domain is still held by another
+    row (a site that changed from default to not, or back, before the other
+    was saved), the mirror keeps its old domain, or a non-default site gets
+    none yet and its orders fall back to the default site, with a warning,
+    rather than the save of the Wagtail site failing.
+    """
     from django.contrib.sites.models import Site as DjangoSite
 
     domain = domain_of(wagtail_site)
@@ -33,7 +44,12 @@ def sync_django_site(wagtail_site):
     else:
         site = DjangoSite.objects.filter(domain=domain).exclude(pk=settings.SITE_ID).first()
         if site is None:
+            if DjangoSite.objects.filter(domain=domain).exists():
+                logger.warning("Django Site domain %s is the default site's; %s gets no mirror yet", domain, name)
+                return None
             return DjangoSite.objects.create(domain=domain, name=name)
+    if DjangoSite.objects.filter(domain=domain).exclude(pk=site.pk).exists():
+        domain = site.domain
     if (site.domain, site.name) != (domain, name):
         site.domain, site.name = domain, name
         site.save(update_fields=["domain", "name"])
@@ -50,7 +66,7 @@ def django_site_for(wagtail_site):
         site = DjangoSite.objects.filter(pk=settings.SITE_ID).first()
     else:
         site = DjangoSite.objects.filter(domain=domain_of(wagtail_site)).exclude(pk=settings.SITE_ID).first()
-    return site or sync_django_site(wagtail_site)
+    return site or sync_django_site(wagtail_site) or DjangoSite.objects.get_current()
 
 
 def django_site_for_request(request):
