@@ -126,17 +126,23 @@
     if (tokenResult.error || !tokenResult.token) {
       return fail(message(tokenResult.error, "Please check the card number, expiry date (MM/YY) and security code."));
     }
-    var result;
+    var response, result;
     try {
-      var response = await fetch(form.dataset.confirmUrl, {
+      response = await fetch(form.dataset.confirmUrl, {
         method: "POST",
         credentials: "same-origin",
-        headers: {"X-CSRFToken": csrf},
+        // JSON also for the rate limiter's 429, whose "message" says when to try again.
+        headers: {"X-CSRFToken": csrf, "Accept": "application/json"},
         body: new URLSearchParams({token: tokenResult.token.id, payment_intent: form.dataset.intent}),
       });
-      result = await response.json();
     } catch (err) {
       return fail("We could not reach the shop. Nothing was charged; please try again.");
+    }
+    try {
+      result = await response.json();
+    } catch (err) {
+      return fail("The shop could not take the payment just now (error " + response.status + "). " +
+                  "Nothing was charged; please try again in a moment.");
     }
     if (result.payment_intent) {
       // A declined card retires its intent; the next card uses the fresh one.
@@ -144,7 +150,7 @@
       form.querySelector("input[name=payment_intent]").value = result.payment_intent;
     }
     if (result.error) {
-      return fail(result.error);
+      return fail(result.message || result.error);
     }
     if (result.status === "requires_action") {
       var action = await stripe.confirmCardPayment(result.client_secret);
