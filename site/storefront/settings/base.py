@@ -83,7 +83,7 @@ INSTALLED_APPS = [
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "storefront.commerce.customer.apps.CustomerConfig",  # Oscar's accounts with our address book form
     "storefront.search.apps.SearchConfig",  # fork of oscar.apps.search: own backends, facets, saved searches
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -316,6 +316,11 @@ OSCAR_DEFAULT_CURRENCY = "GBP"
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = False
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "postcode", "country")
+# Phone numbers (django-phonenumber-field): a national number with no country to
+# read it in is read as a UK one; stored as E.164, shown as "+44 161 496 0000".
+# The address forms read it in the address's country (storefront/commerce/phone.py).
+PHONENUMBER_DEFAULT_REGION = "GB"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 OSCAR_PRODUCTS_PER_PAGE = 24
 # The payments dashboard: sellers' payouts and Stripe onboarding, staff's commission.
 OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
