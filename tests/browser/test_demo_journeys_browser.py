@@ -24,7 +24,7 @@ from haystack import connections
 from oscar.core.loading import get_model
 
 from tests.browser.conftest import ARTIFACTS
-from tests.localstripe_server import CARD_3DS, CARD_OK
+from tests.localstripe_server import CARD_3DS, CARD_DECLINED, CARD_OK, type_card_in_browser
 
 Order = get_model("order", "Order")
 Product = get_model("catalogue", "Product")
@@ -32,7 +32,6 @@ Product = get_model("catalogue", "Product")
 pytestmark = [pytest.mark.browser]
 
 DEMO_BUYER = ("buyer@example.com", "buyer-demo-pass")  # README's demo users
-CARD_LISTED_AS_DECLINED = "4000000000000002"  # what the payment page tells a buyer is declined
 TIMES = {}
 
 
@@ -79,6 +78,9 @@ def demo(live_server, local_stripe, settings):
     for directive in ("script-src", "connect-src", "frame-src"):
         policy[directive].append(local_stripe.url)
     settings.CONTENT_SECURITY_POLICY = {**settings.CONTENT_SECURITY_POLICY, "DIRECTIVES": policy}
+    # bin/demo pays growers through localstripe, so it sells for growers without a Connect account
+    # (settings/dev.py); the test settings' default is production's.
+    settings.STOREFRONT_REQUIRE_PAYABLE_SELLERS = False
     connections["default"].get_backend().refresh_interval = 0
     call_command("load_demo", stdout=io.StringIO())
     return live_server.url
@@ -104,7 +106,8 @@ def fill_address(page, phone="0161 496 0000"):
     page.fill("#id_line1", "1 Canal Street")
     page.fill("#id_line4", "Manchester")
     page.fill("#id_postcode", "M1 3HE")
-    page.select_option("#id_country", label="United Kingdom")
+    if page.locator("#id_country").count():  # Oscar shows no country field while the shop ships to one country
+        page.select_option("#id_country", label="United Kingdom")
     page.fill("#id_phone_number", phone)
     page.locator("#new_shipping_address button[type=submit]").click()
     page.wait_for_load_state()
@@ -118,13 +121,11 @@ def to_payment(page, base, phone="0161 496 0000"):
         page.locator("form:has(button[type=submit]) button[type=submit]").first.click()
     page.locator("form:has(input[name=method_code]) button[type=submit]").first.click()
     page.wait_for_url("**" + reverse("checkout:payment-details"))
-    page.wait_for_selector("#card-element input[placeholder=number]")
 
 
-def pay(page, number, expiry_year):
-    for field, value in (("number", number), ("exp_month", "12"), ("exp_year", expiry_year), ("cvc", "123"),
-                         ("postal_code", "M13HE")):
-        page.fill(f"#card-element input[placeholder={field}]", value)
+def pay(page, number, expiry):
+    """Type the card as a buyer does on the test-mode payment page ("12/30" or "12/2030") and pay."""
+    type_card_in_browser(page, number, expiry=expiry)
     page.click("#pay-button")
 
 
@@ -189,7 +190,7 @@ def test_new_buyer_searches_filters_buys_from_two_growers_and_pays(page, demo):
         to_payment(page, base, phone="0161 496 0000")
 
     with journey.step("pay-mm-yy"):
-        pay(page, CARD_OK, "30")
+        pay(page, CARD_OK, "12/30")
         page.wait_for_url("**" + reverse("checkout:thank-you"))
         assert "ending 4242" in page.content()
     order = Order.objects.get(user__email="first.buyer@example.com")
@@ -204,7 +205,7 @@ def test_new_buyer_searches_filters_buys_from_two_growers_and_pays(page, demo):
         page.goto(base + "/shop/search/?q=lettuce")
         add_to_basket(page, base, page.locator(".product_pod .product-card__title a").first.get_attribute("href"))
         to_payment(page, base, phone="+44 161 496 0000")
-        pay(page, CARD_OK, "2030")
+        pay(page, CARD_OK, "12/2030")
         page.wait_for_url("**" + reverse("checkout:thank-you"))
     assert Order.objects.filter(user__email="first.buyer@example.com").count() == 2
     assert page.js_errors == []
@@ -219,20 +220,14 @@ def test_demo_buyer_passes_3d_secure_and_a_declined_card_places_no_order(page, d
     with journey.step("declined"):
         add_to_basket(page, base, product.get_absolute_url())
         to_payment(page, base)
-        pay(page, CARD_LISTED_AS_DECLINED, "30")
-        page.wait_for_selector("#card-errors:not(:empty), .alert-danger, .payment-error", timeout=20000)
-        assert "declined" in page.content().lower()
+        pay(page, CARD_DECLINED, "12/30")
+        page.wait_for_selector("#card-errors:has-text('declined')", timeout=20000)
         assert not Order.objects.filter(user__email=DEMO_BUYER[0]).exists()
 
     with journey.step("3d-secure"):
         page.goto(base + reverse("checkout:payment-details"))
-        page.wait_for_selector("#card-element input[placeholder=number]")
-        pay(page, CARD_3DS, "30")
-        # localstripe's shim asks for the 3-D Secure confirmation in its own dialog
-        page.wait_for_selector("iframe, button:has-text('Authorize'), button:has-text('Complete')", timeout=20000)
-        frame = next((f for f in page.frames if f != page.main_frame), None)
-        target = frame or page
-        target.locator("button:has-text('Authorize'), button:has-text('Complete'), button:has-text('Success')").first.click()
+        pay(page, CARD_3DS, "12/30")
+        page.click("text=Complete authentication")  # localstripe's 3-D Secure dialog
         page.wait_for_url("**" + reverse("checkout:thank-you"), timeout=30000)
     assert Order.objects.filter(user__email=DEMO_BUYER[0]).count() == 1
 
