@@ -1,0 +1,16 @@
+"""Registers the media checks and the missing-image placeholder step (see storefront.media)."""
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class MediaConfig(AppConfig):
+    name = "storefront.media"
+    label = "storefront_media"
+    verbose_name = "Uploaded media"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .placeholder import store_missing_image_after_migrate
+
+        post_migrate.connect(store_missing_image_after_migrate, sender=self)
