@@ -39,11 +39,9 @@ def photo():
     return name, content
 
 
-def test_an_uploaded_image_is_served_with_its_type_and_cache_headers(client, photo, settings,
-                                                                    django_assert_num_queries):
+def test_an_uploaded_image_is_served_with_its_type_and_cache_headers(client, photo, django_assert_num_queries):
     name, content = photo
-    settings.STOREFRONT_SITE_CACHE = True  # as in production: the site for the host comes from the cache
-    client.get("/media/warm-the-site-cache.jpg")
+    client.cookies["sessionid"] = "a-session"  # a signed-in buyer's browser sends its cookies along
     with django_assert_num_queries(0):
         response = client.get(default_storage.url(name))
     assert response.status_code == 200
@@ -56,6 +54,9 @@ def test_an_uploaded_image_is_served_with_its_type_and_cache_headers(client, pho
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
     assert "Content-Disposition" not in response  # shown, not downloaded
+    # Answered ahead of sessions and the basket (storefront.media.middleware): a shared cache may keep it.
+    assert "Cookie" not in response.get("Vary", "")
+    assert not response.cookies
 
 
 def test_the_product_page_images_and_thumbnails_resolve(client):
@@ -248,6 +249,14 @@ def test_energy_evidence_is_for_staff_only(client):
     response = client.get(f"/media/{name}")
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
+    assert "Cookie" in response["Vary"]
+
+
+def test_a_link_into_a_staff_only_folder_is_not_a_way_round(client, settings):
+    evidence = default_storage.save("energy_badges/evidence/2026/05/bill.pdf", ContentFile(b"%PDF-1.4 bill"))
+    os.symlink(default_storage.path(evidence), os.path.join(settings.MEDIA_ROOT, "innocent.pdf"))
+    assert client.get("/media/innocent.pdf").status_code == 404
+    assert client.get("/media/ENERGY_BADGES/evidence/2026/05/bill.pdf").status_code == 404
 
 
 def test_in_development_every_file_is_revalidated(client, photo, settings):

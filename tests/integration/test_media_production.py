@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+import gunicorn
 import pytest
 from django.db import connection
 from PIL import Image
@@ -63,11 +64,11 @@ def production_server(tmp_path):
         CACHE_URL="locmem://",
         PYTHONPATH=os.pathsep.join(str(ROOT / folder) for folder in ("site", "plugins")),
     )
+    command = [sys.executable, "-m", "gunicorn", "storefront.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    if gunicorn.version_info >= (27,):
+        command.append("--no-control-socket")  # gunicorn 27 would open one in the home folder
     log = (tmp_path / "gunicorn.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "storefront.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT,
-    )
+    process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while True:
         if process.poll() is not None:

@@ -3,7 +3,10 @@
 For one machine with no object store, in development and production alike.
 whitenoise serves only the files it found at start, and uploads arrive all
 the time, so this is a small view instead: it looks each request's file up
-on disk (one stat), which costs no database query.
+on disk (a realpath and an fstat), with no database query or cache lookup.
+MediaMiddleware calls it ahead of the rest of the middleware for public
+files; its URL (storefront.urls) serves the staff-only folders, which need
+the signed-in user.
 
 What it guarantees:
 - only regular files whose real path is inside MEDIA_ROOT: no directory
@@ -73,8 +76,10 @@ def serve_media(request, path):
     path = os.path.relpath(real, os.path.realpath(settings.MEDIA_ROOT)).replace(os.sep, "/")
     if _under(path, not_served_prefixes()):
         return not_found()
-    if _under(path, staff_only_prefixes()) and not (request.user.is_authenticated and request.user.is_staff):
-        return not_found()
+    if _under(path, staff_only_prefixes()):
+        user = getattr(request, "user", None)  # none when MediaMiddleware answers, ahead of authentication
+        if user is None or not (user.is_authenticated and user.is_staff):
+            return not_found()
     try:
         handle = open(real, "rb")
     except OSError:  # missing, a folder, unreadable: all the same to the visitor

@@ -140,6 +140,8 @@ STOREFRONT_DEFAULT_THEME = env_str("STOREFRONT_DEFAULT_THEME", "grown")
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public uploads under MEDIA_URL, before sessions and the rest (storefront.media.middleware says why).
+    "storefront.media.middleware.MediaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
