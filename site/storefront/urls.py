@@ -1,4 +1,4 @@
-"""URL map: Wagtail admin, Django admin, the Oscar shop, operations, media, then Wagtail's catch-all."""
+"""URL map: Wagtail admin, Django admin, the Oscar shop, the growers, operations, media, then Wagtail's catch-all."""
 
 import re
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
     path("shop/dashboard/payouts/", include("storefront.payments.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
+    path("growers/", include("storefront.commerce.growers.urls")),
 ]
 
 # Uploaded files under MEDIA_ROOT, served by the application in development and

@@ -499,6 +499,8 @@ STOREFRONT_PAGE_CACHE_VIEWS = [
     "catalogue:category",
     "catalogue:detail",
     "search:search",
+    "growers:list",
+    "growers:detail",
 ]
 # Cookies a cached page may set: their value, for a visitor without them, comes
 # from the page alone (the viewing history after a first product page).
