@@ -11,9 +11,10 @@ The gazetteer is three CSV files read once per process (see
 content/gazetteer/README.md): uk_places.csv, kept by hand (the cities the
 demo and the benchmarks use, with their common variants as aliases), and two
 generated from open data by content/tools/build_gazetteer.py: uk_towns.csv
-(GeoNames' UK places) and uk_postcodes.csv (every postcode district and area,
-from the ONS postcode directory). A full postcode resolves to its district:
-the files hold districts, not the 1.8 million postcodes.
+(GeoNames' UK places) and uk_postcodes.csv (every postcode district and area:
+Great Britain's from the ONS postcode directory, Northern Ireland's at their
+towns). A full postcode resolves to its district: the files hold districts,
+not the 1.8 million postcodes.
 """
 
 import csv
