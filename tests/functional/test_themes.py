@@ -182,6 +182,16 @@ def title_of(page):
     return " ".join(page.html.title.text.split())
 
 
+def tile_links(page):
+    return [(a.select_one(".category-card__name").text, a["href"]) for a in page.html.select("a.category-card")]
+
+
+def menu_names(page):
+    """The category links of the header's Shop menu."""
+    return [a.text.strip() for a in page.html.select("#site-nav-links .dropdown-menu a.dropdown-item")
+            if "/category/" in a["href"]]
+
+
 @pytest.mark.parametrize("host, name, other", [("localhost", MAIN_NAME, PARTNER_NAME),
                                                (PARTNER_HOST, PARTNER_NAME, MAIN_NAME)])
 def test_every_kind_of_page_is_titled_with_its_own_sites_name(django_app, partner_shop, host, name, other):
@@ -218,3 +228,90 @@ def test_the_partners_brand_is_in_its_header_and_footer(django_app, partner_shop
     assert f"{PARTNER_NAME} · a partner storefront of {MAIN_NAME}" in page.html.select_one(".harvest-footer").text
     main = get(django_app, "/", "localhost")
     assert main.html.select_one(".site-header .site-brand__name").text.strip() == MAIN_NAME
+
+
+def test_category_tiles_and_menus_show_only_categories_with_products_on_the_site(django_app, partner_shop):
+    main, partner = get(django_app, "/", "localhost"), get(django_app, "/", PARTNER_HOST)
+
+    # Mushrooms are sold only by a grower the partner does not show; edible flowers by no one.
+    assert [name for name, _ in tile_links(main)] == ["Leafy greens", "Herbs", "Mushrooms"]
+    assert [name for name, _ in tile_links(partner)] == ["Leafy greens", "Herbs"]
+    assert menu_names(main) == ["Leafy greens", "Herbs", "Mushrooms"]
+    assert menu_names(partner) == ["Leafy greens", "Herbs"]
+
+    # The listing's side menu, subcategories included: salad leaves hold nothing anywhere.
+    def sidebar(host):
+        listing = get(django_app, "/shop/catalogue/", host)
+        menu = listing.html.select_one(".side_categories")  # the first one; the facet lists come next
+        return [a.text.strip() for a in menu.select("a")]
+
+    assert sidebar("localhost") == ["Leafy greens", "Lettuce", "Herbs", "Mushrooms"]
+    assert sidebar(PARTNER_HOST) == ["Leafy greens", "Lettuce", "Herbs"]
+
+
+@pytest.mark.parametrize("host", ["localhost", PARTNER_HOST])
+def test_each_tile_leads_to_a_listing_with_products_on_that_site(django_app, partner_shop, host):
+    shown = {p.title for p in partner_shop["ours"]}
+    if host == "localhost":
+        shown |= {p.title for p in partner_shop["theirs"]}
+    links = tile_links(get(django_app, "/", host))
+    assert links
+    for name, url in links:
+        listing = get(django_app, url, host)
+        titles = [a.text.strip() for a in listing.html.select("article.product_pod h3 a")]
+        assert titles, f"the {name} tile leads to an empty listing on {host}"
+        assert set(titles) <= shown, (name, titles)
+
+
+def test_the_partner_home_page_lists_only_its_growers_products(django_app, partner_shop):
+    def cards(host):
+        return [t.text.strip() for t in get(django_app, "/", host).html.select(".product-card__title")]
+
+    # The same featured block on both home pages: the partner's leaves out the other grower's products.
+    assert cards(PARTNER_HOST) == ["Dundee butterhead", "Dundee basil"]
+    assert cards("localhost") == ["Bristol oyster mushrooms", "Dundee butterhead", "Bristol mint", "Dundee basil"]
+
+
+def test_pruned_category_tree_is_oscars_tree_of_the_categories_kept(partner_shop):
+    """Leaving categories out of the menu keeps its nesting right: as if the empty ones did not exist."""
+    from oscar.templatetags.category_tags import get_annotated_list
+
+    from storefront.commerce.catalogue.shown import paths_with_products, product_counts, prune_tree
+
+    Category = get_model("catalogue", "Category")
+    pruned = prune_tree(get_annotated_list(), paths_with_products(product_counts()))
+    Category.objects.filter(name__in=["Salad leaves", "Edible flowers"]).delete()
+
+    def facts(tree):
+        return [(c.category.name, c["url"], c["level"], bool(c.get("has_children")), c["num_to_close"]) for c in tree]
+
+    assert facts(pruned) == facts(get_annotated_list())
+    assert [name for name, *_ in facts(pruned)] == ["Leafy greens", "Lettuce", "Herbs", "Mushrooms"]
+
+
+def test_category_counts_are_one_query_kept_per_site_and_purge_generation(
+    django_app, partner_shop, settings, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.STOREFRONT_SITE_CACHE = settings.STOREFRONT_CATEGORY_TREE_CACHE = True  # production
+
+    def count_queries(host):
+        with CaptureQueriesContext(connection) as captured:
+            page = get(django_app, "/", host)
+        return page, [q["sql"] for q in captured if "catalogue_productcategory" in q["sql"] and "COUNT" in q["sql"]]
+
+    page, counted = count_queries(PARTNER_HOST)
+    assert len(counted) == 1  # the grid and the menu share it
+    assert count_queries(PARTNER_HOST)[1] == []  # kept for the generation
+    page, counted = count_queries("localhost")
+    assert len(counted) == 1 and "Mushrooms" in menu_names(page)  # another site: its own answer
+
+    # The northern grower starts growing mushrooms: the save purges, and the partner's tile appears.
+    with django_capture_on_commit_callbacks(execute=True):
+        create_listed_product(partner_shop["ours"][0].stockrecords.get().partner, "Dundee shiitake",
+                              category=partner_shop["mushrooms"])
+    page, counted = count_queries(PARTNER_HOST)
+    assert len(counted) == 1
+    assert [name for name, _ in tile_links(page)] == ["Leafy greens", "Herbs", "Mushrooms"]
