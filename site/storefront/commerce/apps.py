@@ -2,13 +2,14 @@ from django.apps import AppConfig
 
 
 class CommerceConfig(AppConfig):
-    """Glue between Oscar and the rest of the storefront (signals, tasks, analytics)."""
+    """Glue between Oscar and the rest of the storefront (signals, tasks, analytics, sites)."""
 
     name = "storefront.commerce"
     label = "storefront_commerce"
     verbose_name = "Storefront commerce"
 
     def ready(self):
-        from . import analytics
+        from . import analytics, sites
 
         analytics.replace_oscar_counters()
+        sites.connect_signals()
