@@ -142,6 +142,7 @@ OBJECT_URLS = [
     ("vibelux:connection-update", lambda w: {"pk": w["connection"].pk}, "post", "seller", True),
     ("energy_badges:report-update", lambda w: {"pk": w["report"].pk}, "get", "seller", True),
     ("energy_badges:report-verify", lambda w: {"pk": w["report"].pk}, "get", "staff", True),
+    ("energy_badges:report-evidence", lambda w: {"pk": w["report"].pk}, "get", "seller", True),
 ]
 
 # What a wrong user gets, per (route, wrong user). 404 unless named here.
@@ -156,6 +157,7 @@ REFUSED_BEFORE_LOOKUP = {
     ("vibelux:connection-update", "other_buyer"): 403,
     ("energy_badges:report-update", "other_buyer"): 403,
     ("energy_badges:report-verify", "other_buyer"): 403,
+    ("energy_badges:report-evidence", "other_buyer"): 403,
     ("energy_badges:report-verify", "other_seller"): 403,
     ("energy_badges:report-verify", "seller"): 403,
     ("storefront_payments:refund", "other_buyer"): 403,
