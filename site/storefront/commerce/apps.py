@@ -9,6 +9,7 @@ class CommerceConfig(AppConfig):
     verbose_name = "Storefront commerce"
 
     def ready(self):
-        from . import analytics
+        from . import analytics, freshness
 
         analytics.replace_oscar_counters()
+        freshness.connect_receivers()
