@@ -235,6 +235,29 @@ def test_a_forecast_shows_and_buyers_sign_up_to_hear_when_it_is_listed(django_ap
     assert rex.vibelux_signups.get().email == "chef@example.com"
 
 
+def test_the_sign_up_shows_only_while_the_product_cannot_be_bought(django_app, grower, rex):
+    from vibelux.listings import set_attribute
+
+    connection = connect(grower)
+    expected = timezone.localdate() + timedelta(days=10)
+    ingest_batch(connection, [("crop_cycle", crop_cycle(expected=expected.isoformat(), forecast_kg=42))])
+    StockRecord.objects.filter(product=rex).update(num_in_stock=12)
+
+    set_attribute(rex, "harvest_date", days_ago(2))  # in stock, within its 9-day shelf life
+    page = django_app.get(rex.get_absolute_url())
+    assert "Available from" in page.html.select_one(".vibelux-forecast").text  # the forecast still shows
+    assert "vibelux-signup" not in page.forms and "Tell me when it is listed" not in page.text
+    assert not page.html.select(".storefront-badge--vibelux-forecast")
+
+    set_attribute(rex, "harvest_date", days_ago(12))  # the same stock, past its best-before: cannot be bought
+    page = django_app.get(rex.get_absolute_url())
+    assert "Past its best-before" in page.html.select_one(".product_main .availability").text
+    assert "Tell me when it is listed" in page.forms["vibelux-signup"].html.text
+    assert page.html.select(".storefront-badge--vibelux-forecast")
+    grow_page = django_app.get(reverse("vibelux:product", args=[rex.pk]))
+    assert "vibelux-signup" in grow_page.forms
+
+
 def test_the_panel_and_the_badge_of_a_product_page_read_the_product_and_its_crop_cycles_once(django_app, grower, rex):
     from django.db import connection as db
     from django.test.utils import CaptureQueriesContext
