@@ -242,19 +242,25 @@ def refresh(stockrecord_ids=None, product_ids=None, today=None):
     Returns ``(changed, expired)``: the product ids whose records' batches
     changed, and those whose ``next_best_before`` had passed. A few queries
     per CHUNK records, whatever their number: the records, the attributes,
-    the plugins' batches (one hook call), one bulk update.
+    the plugins' batches (one hook call), one bulk update. A plugin that
+    fails in the hook is logged and skipped (the host's guarded call): its
+    records are judged by their products' attributes until the next refresh.
     """
-    StockRecord = get_model("partner", "StockRecord")
-    today = today or timezone.localdate()
-    records = StockRecord.objects.order_by("pk")
-    if stockrecord_ids is not None:
-        records = records.filter(pk__in=list(stockrecord_ids))
-    if product_ids is not None:
-        records = records.filter(product_id__in=list(product_ids))
     if stockrecord_ids is None and product_ids is None:
         raise ValueError("refresh() needs stock record ids or product ids; sweep() does every record")
-    return _refresh_rows(records.values_list("pk", "product_id", "product__parent_id", "batches", "next_best_before"),
-                         today)
+    StockRecord = get_model("partner", "StockRecord")
+    today = today or timezone.localdate()
+    field, ids = ("pk", stockrecord_ids) if stockrecord_ids is not None else ("product_id", product_ids)
+    ids = sorted({int(pk) for pk in ids})
+    changed, expired = set(), set()
+    for start in range(0, len(ids), CHUNK):
+        rows = StockRecord.objects.filter(**{f"{field}__in": ids[start:start + CHUNK]}).order_by("pk").values_list(
+            "pk", "product_id", "product__parent_id", "batches", "next_best_before"
+        )
+        chunk_changed, chunk_expired = _refresh_rows(rows, today)
+        changed |= chunk_changed
+        expired |= chunk_expired
+    return changed, expired
 
 
 def _refresh_rows(rows, today):
