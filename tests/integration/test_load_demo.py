@@ -55,7 +55,7 @@ def test_loads_every_role_and_a_second_run_creates_nothing():
         row = next(csv.DictReader(handle))
     products, lots = harvest_dates()
     assert products[row["upc"]] == load_day - timedelta(days=int(row["harvested_days_ago"]))
-    assert lots == {"TLF-BAS-0142": load_day - timedelta(days=2), "TLF-PEA-0087": load_day - timedelta(days=1)}
+    assert lots == {"TLF-BAS-0142": load_day - timedelta(days=1), "TLF-PEA-0087": load_day - timedelta(days=1)}
 
     # Loaded again two days later: nothing new, every date moved along in place.
     call_command("load_demo", today=(load_day + timedelta(days=2)).isoformat(), stdout=io.StringIO())

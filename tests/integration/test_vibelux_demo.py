@@ -63,7 +63,7 @@ def test_the_demo_lots_are_fresh_on_the_day_it_is_loaded_and_move_along_on_a_lat
     load_vibelux_demo(CONTENT, lambda message: None, today=load_day)
     lots = {lot.lot_number: (lot.harvest_date, lot.best_before) for lot in Lot.objects.all()}
     assert lots == {
-        "TLF-BAS-0142": (load_day - timedelta(days=2), load_day + timedelta(days=6)),  # the basil's 8-day shelf life
+        "TLF-BAS-0142": (load_day - timedelta(days=1), load_day + timedelta(days=7)),  # the basil's 8-day shelf life
         "TLF-PEA-0087": (load_day - timedelta(days=1), load_day + timedelta(days=6)),  # the grower's default 7 days
     }
     record = StockRecord.objects.get(product=basil)
