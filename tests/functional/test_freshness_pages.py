@@ -61,7 +61,10 @@ def test_cards_and_the_product_page_say_how_fresh_the_produce_is(django_app, her
     assert basil_card.select_one(".freshness").text.strip() == f"Harvested yesterday · Best before {best_before}"
     assert "In stock" in basil_card.text and basil_card.select("form[action*='basket']")
     mint_card = card_of(listing, mint)
-    assert "Past its best-before" in mint_card.select_one(".freshness").text
+    assert mint_card.select_one(".freshness").text.strip() == \
+        f"Harvested 6 days ago · Best before {short_date(days_ago(1))}"
+    assert "text-danger" in mint_card.select_one(".freshness")["class"]
+    assert "Past its best-before" in mint_card.select_one(".availability").text
     assert not mint_card.select("form[action*='basket']")
 
     page = django_app.get(basil.get_absolute_url())

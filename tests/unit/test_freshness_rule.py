@@ -29,8 +29,7 @@ def test_the_text_joins_harvest_and_best_before():
     fresh = Freshness(TODAY, harvested=days(-2), best_before=days(5), sellable=4)
     assert fresh.text == "Harvested 2 days ago · Best before 9 Dec"
     assert Freshness(TODAY, best_before=days(0)).text == "Best before 4 Dec"
-    assert Freshness(TODAY, harvested=days(-9), best_before=days(-1)).text == \
-        "Harvested 9 days ago · Past its best-before (3 Dec)"
+    assert Freshness(TODAY, harvested=days(-9), best_before=days(-1)).text == "Harvested 9 days ago · Best before 3 Dec"
     assert Freshness(TODAY).text == "" and not Freshness(TODAY).known
 
 
@@ -41,7 +40,7 @@ def test_a_whole_stock_batch_is_sold_up_to_and_including_its_best_before_day():
     assert (on_the_day.sellable, on_the_day.past_best_before) == (12, False)
     day_after = assess([batch], 12, days(1))
     assert (day_after.sellable, day_after.past_best_before) == (0, True)
-    assert day_after.best_before_text == "Past its best-before (4 Dec)"
+    assert day_after.best_before_text == "Best before 4 Dec"
     # Nothing held: out of stock, not "past its best-before".
     assert assess([batch], 0, days(1)).past_best_before is False
 

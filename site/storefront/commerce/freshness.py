@@ -91,11 +91,8 @@ class Freshness:
 
     @property
     def best_before_text(self):
-        if self.best_before is None:
-            return ""
-        if self.best_before < self.today:
-            return f"Past its best-before ({short_date(self.best_before)})"
-        return f"Best before {short_date(self.best_before)}"
+        # Past, the same words: the availability beside it says "Past its best-before", the template marks it.
+        return f"Best before {short_date(self.best_before)}" if self.best_before is not None else ""
 
     @property
     def text(self):
