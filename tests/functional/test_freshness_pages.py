@@ -119,3 +119,18 @@ def test_the_basket_and_checkout_refuse_a_line_that_went_past_its_best_before(he
     assert response.redirect_chain[-1][0] == reverse("basket:summary")
     text = response.content.decode()
     assert "is no longer available to buy (past its best-before date" in text
+
+
+def test_a_harvest_date_edited_in_the_seller_dashboard_decides_at_once(django_app):
+    from tests.factories import create_grower
+
+    grower = create_grower("Green Vault Farms", seller_email="seller@greenvault.example")
+    basil = make_produce("Genovese basil", grower, category="Herbs", harvest_date=days_ago(1), shelf_life_days=5)
+    page = django_app.get(reverse("dashboard:catalogue-product", kwargs={"pk": basil.pk}), user=grower.seller)
+    form = page.forms["create_update_product_form"]
+    form["attr_harvest_date"] = days_ago(9).isoformat()
+    assert form.submit(user=grower.seller).status_code == 302
+
+    product_page = django_app.get(basil.get_absolute_url())
+    assert "Past its best-before" in product_page.html.select_one(".product_main .availability").text
+    assert product_page.html.select_one("#add_to_basket_form") is None
