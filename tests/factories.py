@@ -20,9 +20,10 @@ def create_user(email, *, staff=False, password=PASSWORD):
     return user
 
 
-def create_grower(name, *, region="North West", seller_email=None, latitude="53.48", longitude="-2.24"):
+def create_grower(name, *, region="North West", city="Manchester", seller_email=None, latitude="53.48",
+                  longitude="-2.24"):
     """A partner with a grower profile and, optionally, a seller user with dashboard access."""
-    grower = Partner.objects.create(name=name, region=region, city="Manchester", latitude=Decimal(latitude),
+    grower = Partner.objects.create(name=name, region=region, city=city, latitude=Decimal(latitude),
                                     longitude=Decimal(longitude), certifications="organic")
     if seller_email:
         seller = create_user(seller_email)
@@ -43,7 +44,11 @@ def create_listed_product(grower, title, *, price="4.50", stock=20, category=Non
 
 
 def create_country():
+    """The United Kingdom as a shipping country, exactly as the demo loads it."""
+    from storefront.demo.loaders.checkout import SHIPPING_COUNTRIES
+
+    spec = next(spec for spec in SHIPPING_COUNTRIES if spec["iso_3166_1_a2"] == "GB")
     country, _ = Country.objects.get_or_create(
-        iso_3166_1_a2="GB", defaults={"name": "United Kingdom", "printable_name": "United Kingdom", "is_shipping_country": True}
+        iso_3166_1_a2="GB", defaults={**spec, "is_shipping_country": True}
     )
     return country

@@ -7,7 +7,7 @@ that cannot start it are skipped with the reason.
 
 tests/conftest.py registers this module as a pytest plugin, so every test can
 ask for the fixtures (local_stripe, connect_standin) by name; the helpers
-(make_payable, fill_basket, checkout_to_payment, confirm_card) and the test
+(make_payable, fill_basket, checkout_to_payment, confirm_card, type_card_in_browser) and the test
 card numbers are imported as usual.
 """
 
@@ -80,11 +80,12 @@ class LocalStripe:
         except urllib.error.HTTPError as exc:
             return json.load(exc)
 
-    def card_token(self, number=CARD_OK):
-        """What Stripe.js createToken(card) does in the page."""
+    def card_token(self, number=CARD_OK, exp_month="12", exp_year="2034"):
+        """What the payment page does in test mode (Stripe.js createToken(card) with real keys)."""
         token = self._post(
             "/v1/tokens",
-            {"card[number]": number, "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123", "key": "pk_test_localstripe"},
+            {"card[number]": number, "card[exp_month]": exp_month, "card[exp_year]": exp_year, "card[cvc]": "123",
+             "key": "pk_test_localstripe"},
         )
         return token["id"]
 
@@ -145,10 +146,11 @@ def checkout_to_payment(app, shipping_code="farm-pickup"):
     return page
 
 
-def confirm_card(app, page, stripe, number=CARD_OK):
+def confirm_card(app, page, stripe, number=CARD_OK, token=None):
     """What the payment page's script does: token, then payment-confirm. Returns (status code, JSON).
 
     Like the script, it swaps in the fresh intent a declined card leaves behind.
+    `token` is a card token made beforehand (default: one for `number`).
     """
     from django.urls import reverse
 
@@ -156,7 +158,7 @@ def confirm_card(app, page, stripe, number=CARD_OK):
     response = app.post(
         reverse("checkout:payment-confirm"),
         {
-            "token": stripe.card_token(number),
+            "token": token or stripe.card_token(number),
             "payment_intent": form["payment_intent"].value,
             "csrfmiddlewaretoken": form["csrfmiddlewaretoken"].value,
         },
@@ -165,3 +167,11 @@ def confirm_card(app, page, stripe, number=CARD_OK):
     if response.json.get("payment_intent"):
         form["payment_intent"] = response.json["payment_intent"]
     return response.status_code, response.json
+
+
+def type_card_in_browser(page, number=CARD_OK, expiry="12/34", cvc="123"):
+    """What a buyer types into the payment page's card fields in test mode (a Playwright page)."""
+    page.wait_for_selector("#card-number")
+    page.fill("#card-number", number)
+    page.fill("#card-expiry", expiry)
+    page.fill("#card-cvc", cvc)

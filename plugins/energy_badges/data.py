@@ -84,6 +84,24 @@ def _partners_of(products):
     return partners_of
 
 
+def figures_for_partners(partner_ids, scope=None):
+    """``{partner_id: EnergyFigures}``: each grower's facility figures (verified report, else supplied data)."""
+    partner_ids = sorted(set(partner_ids))
+    if not partner_ids:
+        return {}
+    _, all_by_partner = verified_figures()
+    figures = {pk: all_by_partner[pk] for pk in partner_ids if pk in all_by_partner}
+    missing = [pk for pk in partner_ids if pk not in figures]
+    if missing:
+        from storefront.plugins.host import get_host
+
+        for items in get_host().call("energy_badges_supply_data", scope=scope, partner_ids=missing, product_ids=[]):
+            for item in items:
+                if item.get("partner_id") in missing:
+                    figures.setdefault(item["partner_id"], _from_supplied(item))
+    return figures
+
+
 def figures_for_products(products, scope=None):
     """``{product.pk: EnergyFigures}`` for the products that have verified figures."""
     product_ids = [p.pk for p in products]

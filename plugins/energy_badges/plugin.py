@@ -24,31 +24,39 @@ def _grading(config):
     )
 
 
-@hookimpl
-def storefront_product_badges(products, site, config):
+def _badge(figures, config):
     from storefront.plugins.types import Badge
 
     from . import grading
-    from .data import figures_for_products
 
     thresholds, weight = _grading(config)
-    badges = {}
-    for product_id, figures in figures_for_products(products).items():
-        letter = grading.grade(figures.kwh_per_kg, figures.renewable_share, thresholds, weight)
-        period = f", period ending {figures.period_end:%b %Y}" if figures.period_end else ""
-        badges[product_id] = [
-            Badge(
-                code="energy-grade",
-                label=f"Energy {letter}",
-                title=(
-                    f"{figures.kwh_per_kg} kWh per kg, {figures.renewable_share}% renewable "
-                    f"({figures.source}{period})"
-                ),
-                css_class=f"energy-grade-{letter.lower()}",
-                url=config.get("method_url", ""),
-            )
-        ]
-    return badges
+    letter = grading.grade(figures.kwh_per_kg, figures.renewable_share, thresholds, weight)
+    period = f", period ending {figures.period_end:%b %Y}" if figures.period_end else ""
+    return Badge(
+        code="energy-grade",
+        label=f"Energy {letter}",
+        title=f"{figures.kwh_per_kg} kWh per kg, {figures.renewable_share}% renewable ({figures.source}{period})",
+        css_class=f"energy-grade-{letter.lower()}",
+        url=config.get("method_url", ""),
+    )
+
+
+@hookimpl
+def storefront_product_badges(products, site, config):
+    from .data import figures_for_products
+
+    return {product_id: [_badge(figures, config)] for product_id, figures in figures_for_products(products).items()}
+
+
+@hookimpl
+def storefront_grower_badges(partners, site, config):
+    """The grower's own energy grade: their facility's figures, which their products without a report of their own carry."""
+    from .data import figures_for_partners
+
+    return {
+        partner_id: [_badge(figures, config)]
+        for partner_id, figures in figures_for_partners([p.pk for p in partners]).items()
+    }
 
 
 @hookimpl

@@ -9,4 +9,5 @@ urlpatterns = [
     path("dashboard/new/", views.ReportCreateView.as_view(), name="report-create"),
     path("dashboard/<int:pk>/", views.ReportUpdateView.as_view(), name="report-update"),
     path("dashboard/<int:pk>/verify/", views.ReportVerifyView.as_view(), name="report-verify"),
+    path("dashboard/<int:pk>/evidence/", views.ReportEvidenceView.as_view(), name="report-evidence"),
 ]

@@ -6,9 +6,13 @@ querysets only hold the reports of the growers they belong to, so another
 seller's report is a 404, not a 403 that confirms it exists).
 """
 
+import mimetypes
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -58,6 +62,27 @@ class ReportListView(SellerAccessMixin, generic.ListView):
         context["statuses"] = EnergyReport.STATUS_CHOICES
         context["current_status"] = self.request.GET.get("status", "")
         return context
+
+
+class ReportEvidenceView(SellerAccessMixin, generic.View):
+    """A report's evidence file (a grower's electricity bills), for the report's own sellers and staff.
+
+    Evidence is never served from /media/ (storefront.media keeps its folder
+    staff-only), so this view is the way a seller opens their own file; it
+    reads through the storage, so it works the same on disk and on S3.
+    """
+
+    def get(self, request, pk):
+        report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+        if not report.evidence:
+            raise Http404("This report has no evidence file.")
+        try:
+            handle = report.evidence.open("rb")
+        except (FileNotFoundError, OSError):
+            raise Http404("The evidence file is missing from storage.") from None
+        name = PurePosixPath(report.evidence.name).name
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
 
 
 class ReportFormMixin(SellerAccessMixin):

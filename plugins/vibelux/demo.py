@@ -31,6 +31,7 @@ from . import contract
 from .models import Connection, Lot, WebhookEvent
 
 FOLDER = "vibelux"
+IMAGE_STORAGE_FOLDER = "images/products/demo"  # where the catalogue loader stores the demo's product pictures
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
@@ -121,6 +122,31 @@ def load_vibelux_demo(content_dir, progress, today=None):
         if status == WebhookEvent.FAILED:
             event.refresh_from_db()
             raise DemoFeedError(f"demo event {event.event_id} could not be applied: {event.outcome}")
+    pictured = picture_new_listings(content_dir, connection)
     lots = Lot.objects.filter(connection=connection).count()
-    progress(f"VibeLux feed: {new} new of {len(events)} events for {grower}; {lots} lots")
+    progress(f"VibeLux feed: {new} new of {len(events)} events for {grower}; {lots} lots"
+             + (f"; pictures for {pictured} new listing(s)" if pictured else ""))
     return {"vibelux events": new, "vibelux lots": lots}
+
+
+def picture_new_listings(content_dir, connection):
+    """Give the listings the feed created, which have no photo (VibeLux sends none), the demo catalogue's
+    picture of their crop (content/catalogue/images/<crop>.jpg, stored once like the catalogue's own)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils.text import slugify
+
+    ProductImage = get_model("catalogue", "ProductImage")
+    folder = Path(content_dir) / "catalogue" / "images"
+    pictured = 0
+    lots = Lot.objects.filter(connection=connection, product__images__isnull=True)
+    for product_id, crop in sorted(set(lots.values_list("product_id", "crop"))):
+        source = folder / f"{slugify(crop)}.jpg"
+        if not crop or not source.is_file():
+            continue
+        name = f"{IMAGE_STORAGE_FOLDER}/{source.name}"
+        if not default_storage.exists(name):
+            name = default_storage.save(name, ContentFile(source.read_bytes()))
+        ProductImage.objects.create(product_id=product_id, original=name, caption=crop, display_order=0)
+        pictured += 1
+    return pictured

@@ -17,6 +17,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from django.db import transaction
 from django.db.models import F, Q
+from oscar.core.loading import get_model
 
 from . import contract, listings
 from .models import Connection, CropCycle, GrowRoom, Lot
@@ -39,6 +40,9 @@ class Outcome:
     stockrecord_ids: set = field(default_factory=set)
     stocked_product_ids: set = field(default_factory=set)
     lot_stockrecord_ids: set = field(default_factory=set)  # stock records whose lots were added or changed
+    # Growers whose metered energy per kg may have changed: it is the energy grade of every product
+    # they sell (the energy badges plugin reads it through energy_badges_supply_data).
+    energy_partner_ids: set = field(default_factory=set)
     messages: list = field(default_factory=list)
     # Within one batch (one transaction): listing matches and product facts already looked up, so a
     # file of 10,000 harvests of a few dozen products does not repeat the same queries per row.
@@ -140,6 +144,8 @@ def apply_crop_cycle(connection, data, outcome):
         existing.save()
         cycle = existing
         outcome.count("updated", "crop cycle")
+    if cycle.energy_kwh is not None:
+        outcome.energy_partner_ids.add(connection.partner_id)
     outcome.cache[("cycle", connection.pk, cycle.external_id)] = cycle
     return cycle
 
@@ -237,6 +243,7 @@ def apply_harvest(connection, data, outcome):
         outcome.stocked_product_ids.add(lot.product_id)
     listings.record_harvest_date(lot.product, harvest_date, cache=outcome.cache)
     outcome.product_ids.add(lot.product_id)
+    outcome.energy_partner_ids.add(connection.partner_id)
     return lot
 
 
@@ -275,8 +282,9 @@ def after_commit(outcome):
         outcome.product_ids |= freshened
 
     # Stock moves by UPDATE (no post_save) and the batch ran with index updates paused
-    # (see paused_indexing), so the changed products are re-indexed here, once each.
-    queue_reindex(sorted(outcome.product_ids))
+    # (see paused_indexing), so the changed products are re-indexed here, once each: with every
+    # product of a grower whose metered energy changed, whose energy grade facet would go stale.
+    queue_reindex(sorted(outcome.product_ids | products_of_growers(outcome.energy_partner_ids)))
     host = get_host()
     if outcome.product_ids:
         host.emit("storefront_products_imported", product_ids=sorted(outcome.product_ids))
@@ -288,6 +296,14 @@ def after_commit(outcome):
         host.emit("storefront_stock_changed", stockrecord_ids=sorted(outcome.stockrecord_ids))
     for product_id in sorted(outcome.stocked_product_ids):
         transaction.on_commit(lambda product_id=product_id: notify_forecast_signups.delay(product_id), robust=True)
+
+
+def products_of_growers(partner_ids):
+    """The ids of every product these growers stock (one query; none for no growers)."""
+    if not partner_ids:
+        return set()
+    StockRecord = get_model("partner", "StockRecord")
+    return set(StockRecord.objects.filter(partner_id__in=partner_ids).values_list("product_id", flat=True))
 
 
 def paused_indexing():

@@ -1,9 +1,11 @@
 """The payment page's own script in a real browser, against localstripe's Stripe.js shim.
 
-The page is written for what Stripe.js and the shim share (Card Element,
-createToken, confirmCardPayment); this proves the shim side end to end:
-the buyer types a card, 3-D Secure is passed in the shim's dialog, a
-declined card shows its message and the next card goes through. Needs the
+In test mode the page has its own card fields (the number with spaces, the
+expiry as MM/YY or MM/YYYY) and gets the token from the local server; 3-D
+Secure uses the shim's confirmCardPayment. This proves that side end to end:
+the buyer types a card as people do, 3-D Secure is passed in the shim's
+dialog, a declined card shows its message and the next card goes through,
+and a mistyped expiry is explained before anything is sent. Needs the
 system chromium and Playwright; skips with the reason otherwise.
 """
 
@@ -14,7 +16,7 @@ from oscar.core.loading import get_model
 from storefront.payments import gateway
 from storefront.payments.models import Payment
 from tests.factories import PASSWORD, create_country, create_grower, create_listed_product, create_user
-from tests.localstripe_server import CARD_3DS, CARD_DECLINED, CARD_OK, make_payable
+from tests.localstripe_server import CARD_3DS, CARD_DECLINED, CARD_OK, make_payable, type_card_in_browser
 
 Order = get_model("order", "Order")
 
@@ -59,22 +61,36 @@ def to_payment_page(tab, shop):
     tab.locator("#new_shipping_address button[type=submit]").click()
     tab.locator("form:has(input[name=method_code][value=farm-pickup]) button[type=submit]").click()
     tab.wait_for_url("**" + reverse("checkout:payment-details"))
-    tab.wait_for_selector("#card-element input[placeholder=number]")
 
 
-def type_card(tab, number):
-    for field, value in (("number", number), ("exp_month", "12"), ("exp_year", "34"), ("cvc", "123"), ("postal_code", "M13HE")):
-        tab.fill(f"#card-element input[placeholder={field}]", value)
+def type_card(tab, number, expiry="12/34"):
+    type_card_in_browser(tab, number, expiry)
 
 
-def test_card_payment_in_the_browser(tab, shop):
+@pytest.mark.parametrize("expiry", ["12/34", "12/2034"])
+def test_card_payment_in_the_browser(tab, shop, expiry):
     to_payment_page(tab, shop)
-    type_card(tab, CARD_OK)
+    type_card(tab, "4242 4242 4242 4242", expiry)  # as printed on the card, and both ways of writing the year
     tab.click("#pay-button")
     tab.wait_for_url("**" + reverse("checkout:thank-you"))
     order = Order.objects.get()
     assert order.number in tab.content()
-    assert gateway.retrieve_payment_intent(Payment.objects.get(order=order).intent_id)["status"] == "succeeded"
+    assert "Paid by card ending 4242" in tab.content()
+    intent = gateway.retrieve_payment_intent(Payment.objects.get(order=order).intent_id)
+    assert intent["status"] == "succeeded"
+    assert tab.js_errors == []
+
+
+def test_a_mistyped_expiry_is_explained_and_nothing_is_sent(tab, shop):
+    to_payment_page(tab, shop)
+    type_card(tab, CARD_OK, "13/2034")
+    tab.click("#pay-button")
+    tab.wait_for_selector("#card-errors:has-text('MM/YY or MM/YYYY')")
+    assert Payment.objects.get().status == "requires_payment_method"  # no card reached the intent
+    type_card(tab, CARD_OK, "12/2034")
+    tab.click("#pay-button")
+    tab.wait_for_url("**" + reverse("checkout:thank-you"))
+    assert Order.objects.count() == 1
     assert tab.js_errors == []
 
 

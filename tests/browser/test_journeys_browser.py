@@ -21,7 +21,7 @@ from storefront.cms.factories import create_home_page, create_landing_page
 from storefront.search.indexing import rebuild
 from storefront.search.testing import make_grower, make_produce
 from tests.factories import PASSWORD, create_country, create_grower, create_listed_product, create_user
-from tests.localstripe_server import CARD_OK, make_payable
+from tests.localstripe_server import CARD_OK, make_payable, type_card_in_browser
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
@@ -101,10 +101,7 @@ def test_buyer_registers_searches_filters_buys_from_two_growers_and_sees_the_ord
     page.locator("#new_shipping_address button[type=submit]").click()
     page.locator("form:has(input[name=method_code][value=farm-pickup]) button[type=submit]").click()
     page.wait_for_url("**" + reverse("checkout:payment-details"))
-    page.wait_for_selector("#card-element input[placeholder=number]")
-    for field, value in (("number", CARD_OK), ("exp_month", "12"), ("exp_year", "34"), ("cvc", "123"),
-                         ("postal_code", "M13HE")):
-        page.fill(f"#card-element input[placeholder={field}]", value)
+    type_card_in_browser(page, CARD_OK, "12/34")
     page.click("#pay-button")
     page.wait_for_url("**" + reverse("checkout:thank-you"))
 

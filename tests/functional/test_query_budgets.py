@@ -156,3 +156,28 @@ def test_add_to_basket_fits_its_query_budget(django_app, django_assert_max_num_q
         response = form.submit()
     assert response.status_code == 302
     assert response.follow().context["basket"].num_lines == 1
+
+
+# The grower directory and a grower's page (storefront.commerce.growers), with 1 and
+# 24 products from the grower: measured 7 and 11 at both sizes (the directory reads the
+# growers with their product counts, their ratings, their regions and the plugins'
+# grower badges in one query each; a grower's page is a search page with the grower's
+# profile and latest reviews above it).
+GROWER_BUDGETS = {"directory": 8, "grower": 12}
+
+
+@pytest.mark.parametrize("count", [1, 24])
+@pytest.mark.parametrize("name", list(GROWER_BUDGETS))
+def test_grower_pages_fit_their_query_budget(django_app, django_assert_max_num_queries, name, count):
+    grower = make_grower("Aire Valley Greens", city="Leeds")
+    make_grower("Thames Vertical Farm", city="London")
+    for i in range(count):
+        make_produce(f"Basil no. {i}", grower, price=f"{4 + i % 7}.50", category="Herbs")
+    rebuild()
+    url = reverse("growers:list") if name == "directory" else reverse("growers:detail", kwargs={"code": grower.code})
+    page = django_app.get(url)  # warms per-process caches
+    if name == "grower":
+        assert len(page.html.select(".product_pod")) == min(count, 24)
+    with django_assert_max_num_queries(GROWER_BUDGETS[name]):
+        response = django_app.get(url)
+    assert response.status_code == 200

@@ -126,6 +126,23 @@ def test_seller_cannot_see_or_edit_another_sellers_report(client, growers):
     assert not form.is_valid() and "partner" in form.errors
 
 
+def test_a_reports_evidence_opens_for_its_own_seller_and_staff_only(client, growers):
+    a, b = growers
+    mine = report(a, status=EnergyReport.UNVERIFIED)
+    url = reverse("energy_badges:report-evidence", kwargs={"pk": mine.pk})
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(b.seller)
+    assert client.get(url).status_code == 404
+    client.force_login(a.seller)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+    assert "attachment" in response["Content-Disposition"]
+    assert url in client.get(reverse("energy_badges:report-list")).content.decode()
+    client.force_login(create_user("staff@example.com", staff=True))
+    assert client.get(url).status_code == 200
+
+
 def test_product_report_wins_over_facility_report_and_latest_period_wins(growers, plugin_host):
     plugin_host.register_installed("energy_badges")
     grower, _ = growers

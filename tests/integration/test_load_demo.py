@@ -70,6 +70,23 @@ def test_a_bad_day_is_a_clear_error():
         call_command("load_demo", today="2027-13-01", stdout=io.StringIO())
 
 
+def test_the_demo_ships_to_the_united_kingdom_and_names_its_sites():
+    from django.conf import settings
+    from django.contrib.sites.models import Site as DjangoSite
+
+    Country = get_model("address", "Country")
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())  # a second run adds nothing
+    assert list(Country.objects.filter(is_shipping_country=True).values_list("iso_3166_1_a2", "printable_name")) == [
+        ("GB", "United Kingdom")
+    ]
+    # The Django Sites orders are stamped with, and emails signed by, mirror the Wagtail sites.
+    assert DjangoSite.objects.get(pk=settings.SITE_ID).name == Site.objects.get(is_default_site=True).site_name
+    assert DjangoSite.objects.get(domain="partner.localhost").name == "Harvest Market"
+    assert DjangoSite.objects.count() == Site.objects.count() == 2
+    assert not DjangoSite.objects.filter(name="example.com").exists()
+
+
 def test_a_missing_content_folder_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="No content folder at"):
         call_command("load_demo", content_dir=str(tmp_path / "nowhere"), stdout=io.StringIO())

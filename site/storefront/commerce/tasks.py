@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.contrib.sites.models import Site
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
@@ -28,7 +29,7 @@ def send_order_placed_email(self, order_id):
     CommunicationEventType = get_model("communication", "CommunicationEventType")
     OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 
-    order = Order.objects.select_related("user").filter(pk=order_id).first()
+    order = Order.objects.select_related("user", "site").filter(pk=order_id).first()
     if order is None:
         logger.warning("Order %s no longer exists; no confirmation sent", order_id)
         return "missing"
@@ -40,7 +41,10 @@ def send_order_placed_email(self, order_id):
     context = {
         "user": order.user,
         "order": order,
-        "lines": order.lines.all(),
+        "lines": order.lines.select_related("partner"),
+        # The site the order was placed on (main or white-label) signs the email;
+        # Oscar's own "site" in the context is always the default one.
+        "order_site": order.site or Site.objects.get_current(),
         "status_path": reverse("customer:order", kwargs={"order_number": order.number}) if order.user_id else "",
     }
     OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, context)

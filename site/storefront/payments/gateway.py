@@ -48,7 +48,8 @@ class GatewayError(Exception):
 
 
 class CardDeclined(GatewayError):
-    user_message = "Your card was declined. Nothing was charged; please try another card."
+    next_step = "Nothing was charged; please check the card details or try another card."
+    user_message = f"Your card was declined. {next_step}"
 
 
 class PaymentUnavailable(GatewayError):
@@ -95,7 +96,9 @@ def _call(description, function, *args, **kwargs):
         result = function(*args, **kwargs)
         return result.to_dict() if hasattr(result, "to_dict") else result
     except stripe.CardError as exc:
-        message = exc.user_message or CardDeclined.user_message
+        # The bank's reason ("Your card was declined.") and what the buyer can do next.
+        reason = (exc.user_message or "").strip()
+        message = f"{reason.rstrip('.')}. {CardDeclined.next_step}" if reason else CardDeclined.user_message
         raise CardDeclined(f"{description}: {exc}", user_message=message, code=exc.code) from exc
     except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as exc:
         logger.warning("Stripe unavailable during %s: %s", description, exc)
@@ -155,13 +158,17 @@ def retrieve_payment_intent(intent_id):
 def confirm_with_token(intent_id, token_id):
     """Attach the card the buyer typed (as a Stripe.js token) and confirm the intent.
 
-    The result's status is requires_capture (authorised), requires_action
-    (3-D Secure: the page finishes it with Stripe.js) or a CardDeclined error.
+    Returns (intent, card): the intent's status is requires_capture
+    (authorised) or requires_action (3-D Secure: the page finishes it with
+    Stripe.js); a refusal raises CardDeclined. `card` is what the buyer may
+    be shown of the card, {"brand": ..., "last4": ...}, from the token's card
+    (local) or the PaymentMethod's (Stripe), so no extra call is needed.
     """
     client = payments_client()
     if settings.STRIPE_LOCAL:
         token = _call("retrieve card token", client.tokens.retrieve, token_id)
         payment_method = token["card"]["id"]
+        card = token["card"]
     else:
         method = _call(
             "create payment method",
@@ -170,8 +177,15 @@ def confirm_with_token(intent_id, token_id):
             options=_options(f"{intent_id}-payment-method-{token_id}"),
         )
         payment_method = method["id"]
+        card = method.get("card") or {}
     _call("attach payment method", client.payment_intents.update, intent_id, params={"payment_method": payment_method})
-    return _call("confirm payment intent", client.payment_intents.confirm, intent_id)
+    intent = _call("confirm payment intent", client.payment_intents.confirm, intent_id)
+    return intent, card_summary(card)
+
+
+def card_summary(card):
+    """{"brand", "last4"} of a Stripe card or card PaymentMethod's `card` (brand in lower case, as Stripe's)."""
+    return {"brand": str(card.get("brand") or "").lower()[:32], "last4": str(card.get("last4") or "")[-4:]}
 
 
 def capture_payment_intent(intent_id, amount, idempotency_key):

@@ -78,6 +78,10 @@ class Payment(models.Model):
     # outside the storefront.
     stripe_amount_refunded = models.PositiveBigIntegerField(default=0)
     last_error = models.CharField(max_length=255, blank=True)
+    # The card that authorised the intent, as the buyer may be shown it
+    # ("Paid by card ending 4242"): Stripe's brand code and last four digits.
+    card_brand = models.CharField(max_length=32, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
     disputed = models.BooleanField(default=False)
     # Set by reconciliation when it refunded or released a payment with no order.
     resolution = models.CharField(max_length=255, blank=True)
@@ -99,6 +103,11 @@ class Payment(models.Model):
     @property
     def transfer_group(self):
         return f"basket-{self.basket_id}"
+
+    @property
+    def card_label(self):
+        """The card as a buyer is shown it: card ending 4242 (or just card when it is not known)."""
+        return f"card ending {self.card_last4}" if self.card_last4 else "card"
 
     @property
     def refundable(self):

@@ -174,13 +174,17 @@ def authorise_with_token(payment, token_id):
     cannot confirm an intent again after a decline).
     """
     try:
-        intent = gateway.confirm_with_token(payment.intent_id, token_id)
+        intent, card = gateway.confirm_with_token(payment.intent_id, token_id)
     except gateway.CardDeclined as exc:
         payment.last_error = exc.user_message[:255]
         payment.save(update_fields=["last_error", "updated_at"])
         release_payment(payment, reason="card declined")
         exc.next_payment = payment_for_basket(payment.basket, payment.amount, payment.currency)
         raise
+    # What the buyer is shown later ("Paid by card ending 4242"), never the number.
+    if (payment.card_brand, payment.card_last4) != (card["brand"], card["last4"]):
+        payment.card_brand, payment.card_last4 = card["brand"], card["last4"]
+        payment.save(update_fields=["card_brand", "card_last4", "updated_at"])
     sync_payment_from_intent(payment, intent)
     return intent["status"]
 

@@ -1,15 +1,25 @@
-"""Product badges from every enabled plugin, computed for a whole page of products at once."""
+"""Product and grower badges from every enabled plugin, computed for a whole page at once."""
 
 from .host import get_host
 
 
 def badges_for(products, scope=None, host=None):
     """``{product.pk: [Badge, ...]}`` for every product given (empty list when none)."""
-    products = [p for p in products if p is not None]
-    merged = {product.pk: [] for product in products}
-    if not products:
+    return _collect("storefront_product_badges", "products", products, scope, host)
+
+
+def grower_badges_for(partners, scope=None, host=None):
+    """``{partner.pk: [Badge, ...]}`` for every grower (Partner) given (empty list when none)."""
+    return _collect("storefront_grower_badges", "partners", partners, scope, host)
+
+
+def _collect(hook_name, argument, objects, scope, host):
+    """Merge every enabled plugin's ``{pk: [Badge]}`` answer to a badge hook, each badge tagged with its plugin."""
+    objects = [obj for obj in objects if obj is not None]
+    merged = {obj.pk: [] for obj in objects}
+    if not objects:
         return merged
-    for plugin_id, result in (host or get_host()).call_with_ids("storefront_product_badges", scope=scope, products=products):
+    for plugin_id, result in (host or get_host()).call_with_ids(hook_name, scope=scope, **{argument: objects}):
         for pk, badges in result.items():
             if pk in merged:
                 merged[pk].extend(badge if badge.plugin else _with_plugin(badge, plugin_id) for badge in badges)

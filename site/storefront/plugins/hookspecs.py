@@ -55,6 +55,16 @@ def storefront_product_badges(products, site, config):
 
 
 @hookspec
+def storefront_grower_badges(partners, site, config):
+    """Badges for a batch of growers (Oscar ``Partner`` objects). Collects.
+
+    Return ``{partner.pk: [Badge, ...]}`` for the growers that earn one; the
+    grower directory and each grower's page show them (an energy grade
+    summary, say). Like product badges, answer the batch in one query.
+    """
+
+
+@hookspec
 def storefront_template_context(request, site, config):
     """Extra variables for every template rendered in a request. Collects.
 

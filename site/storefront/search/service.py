@@ -46,11 +46,14 @@ class PageProducts:
 
     def get(self, pk):
         if self._products is None:
+            from storefront.commerce.catalogue.packs import pack_prefetch
+
             Product = get_model("catalogue", "Product")
             self._products = (
                 Product.objects.base_queryset()
                 .select_related("parent")
-                .prefetch_related("stockrecords__partner")
+                # cards name the grower and give the price per kg or per unit
+                .prefetch_related("stockrecords__partner", pack_prefetch())
                 .in_bulk(self.pks)
             )
         return self._products.get(pk)

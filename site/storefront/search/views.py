@@ -24,6 +24,7 @@ from django.views.generic import ListView
 from oscar.apps.search.signals import user_search
 from oscar.core.loading import get_class, get_model
 
+from storefront.commerce.growers.directory import matching_growers
 from storefront.plugins.search import site_visibility_clauses
 
 from . import service
@@ -173,7 +174,7 @@ class BaseSearchView(View):
 
 
 class FacetedSearchView(BaseSearchView):
-    """/search/: products plus matching CMS pages; an empty query lists the catalogue."""
+    """/search/: products plus matching growers and CMS pages; an empty query lists the catalogue."""
 
     def dispatch(self, request, *args, **kwargs):
         user_search.send(sender=self, session=request.session, user=request.user, query=request.GET.get("q", "")[:200])
@@ -185,7 +186,9 @@ class FacetedSearchView(BaseSearchView):
             from wagtail.models import Site
 
             site = Site.find_for_request(request)
-            response.context_data["cms_pages"] = search_cms_pages(response.context_data.get("query"), site=site)
+            query = response.context_data.get("query")
+            response.context_data["cms_pages"] = search_cms_pages(query, site=site)
+            response.context_data["growers"] = matching_growers(query, getattr(request, "plugin_scope", None))
         return response
 
 

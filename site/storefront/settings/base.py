@@ -9,6 +9,7 @@ import this module and change only what they must.
 from pathlib import Path
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F401,F403  (every OSCAR_* default, in one place)
 
@@ -17,7 +18,17 @@ from storefront.payments.access import payouts_nav_access
 from storefront.plugins.discovery import plugin_apps
 from storefront.themes.manifest import theme_static_dirs
 
-from .env import cache_from_env, database_from_env, email_from_env, env_bool, env_int, env_list, env_str
+from .env import (
+    cache_from_env,
+    database_from_env,
+    email_from_env,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    media_storage_from_env,
+    origin_of,
+)
 
 # site/storefront/settings/base.py -> the repository root
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # site/storefront
@@ -39,6 +50,7 @@ INSTALLED_APPS = [
     "storefront.cms",
     "storefront.commerce",
     "storefront.ops",
+    "storefront.media",
     "storefront.security",
     "storefront.demo",
     "storefront.plugins.apps.PluginHostConfig",
@@ -84,7 +96,7 @@ INSTALLED_APPS = [
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "storefront.commerce.customer.apps.CustomerConfig",  # Oscar's accounts with our address book form
     "storefront.search.apps.SearchConfig",  # fork of oscar.apps.search: own backends, facets, saved searches
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -129,6 +141,8 @@ STOREFRONT_DEFAULT_THEME = env_str("STOREFRONT_DEFAULT_THEME", "grown")
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public uploads under MEDIA_URL, before sessions and the rest (storefront.media.middleware says why).
+    "storefront.media.middleware.MediaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -224,12 +238,33 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 # Each theme's static/ is served and collected under themes/<name>/.
 STATICFILES_DIRS += theme_static_dirs(STOREFRONT_THEME_DIRS)
+# Uploads (storefront.media): files under MEDIA_ROOT by default, served at
+# /media/ by the application itself; with MEDIA_S3_BUCKET set, objects in an
+# S3-compatible store (django-storages), whose URLs the storage gives out.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+_media_storage, _media_url = media_storage_from_env()
+MEDIA_URL = _media_url or MEDIA_URL
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The application serves MEDIA_ROOT at MEDIA_URL; SERVE_MEDIA=false when a web
+# server in front serves that folder itself.
+STOREFRONT_SERVE_MEDIA = env_bool("SERVE_MEDIA", _media_storage is None)
+if STOREFRONT_SERVE_MEDIA and _media_storage is not None:
+    raise ImproperlyConfigured(
+        "SERVE_MEDIA=true serves files from MEDIA_ROOT, but MEDIA_S3_BUCKET keeps uploads in the object store: "
+        "unset SERVE_MEDIA."
+    )
+# Where uploads come from, for the Content Security Policy's img-src (None: this site).
+STOREFRONT_MEDIA_ORIGIN = origin_of(MEDIA_URL)
+# Folders under MEDIA_ROOT that /media/ never serves: Wagtail's documents go
+# through /documents/, which applies their collection's privacy.
+STOREFRONT_MEDIA_NOT_SERVED = ["documents/"]
+# Folders /media/ serves to signed-in staff only: growers' energy evidence
+# (electricity bills) is for the staff who verify it, not for the public.
+STOREFRONT_MEDIA_STAFF_ONLY = ["energy_badges/evidence/"]
 
 # Email
 globals().update(email_from_env())
@@ -321,6 +356,11 @@ OSCAR_DEFAULT_CURRENCY = "GBP"
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = False
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "postcode", "country")
+# Phone numbers (django-phonenumber-field): a national number with no country to
+# read it in is read as a UK one; stored as E.164, shown as "+44 161 496 0000".
+# The address forms read it in the address's country (storefront/commerce/phone.py).
+PHONENUMBER_DEFAULT_REGION = "GB"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 OSCAR_PRODUCTS_PER_PAGE = 24
 # The payments dashboard: sellers' payouts and Stripe onboarding, staff's commission.
 OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
@@ -331,7 +371,11 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
         "access_fn": payouts_nav_access,
     },
 ]
+# sorl-thumbnail keeps what it made in the database (and the cache), so a page
+# never asks the storage whether a thumbnail exists; thumbnails are written to
+# the default storage (files or the bucket) under cache/.
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+THUMBNAIL_STORAGE = "default"
 THUMBNAIL_PRESERVE_FORMAT = True
 
 # Analytics: product views and basket additions are counted in the cache and
@@ -430,7 +474,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'", "'unsafe-inline'", *STRIPE_JS_ORIGINS],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *([STOREFRONT_MEDIA_ORIGIN] if STOREFRONT_MEDIA_ORIGIN else [])],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'", "https://api.stripe.com", *STRIPE_JS_ORIGINS],
         "frame-src": ["'self'", "https://js.stripe.com", "https://hooks.stripe.com", *STRIPE_JS_ORIGINS],
@@ -465,6 +509,8 @@ STOREFRONT_PAGE_CACHE_VIEWS = [
     "catalogue:category",
     "catalogue:detail",
     "search:search",
+    "growers:list",
+    "growers:detail",
 ]
 # Cookies a cached page may set: their value, for a visitor without them, comes
 # from the page alone (the viewing history after a first product page).

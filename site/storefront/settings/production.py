@@ -32,7 +32,7 @@ STOREFRONT_FRAGMENT_CACHE_SECONDS = env_int(
 )
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": STORAGES["default"],  # noqa: F405  (files under MEDIA_ROOT, or the MEDIA_S3_* bucket: base.py)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

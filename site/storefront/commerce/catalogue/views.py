@@ -29,6 +29,7 @@ from oscar.core.loading import get_model
 AttributeOption = get_model("catalogue", "AttributeOption")
 Option = get_model("catalogue", "Option")
 ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+StockRecord = get_model("partner", "StockRecord")
 
 
 def attribute_values():
@@ -44,14 +45,15 @@ def attribute_values():
 
 
 def for_purchase(queryset):
-    """Products with what pricing and the add-to-basket form read: class, option flags, stock records."""
+    """Products with what pricing and the add-to-basket form read: class, option flags, stock records and their growers."""
     return (
         queryset.select_related("product_class", "parent__product_class")
         .annotate(
             has_product_class_options=Exists(Option.objects.filter(productclass=OuterRef("product_class"))),
             has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
         )
-        .prefetch_related("stockrecords")
+        # each stock record with its grower (a join, not a query): the page names who grew it
+        .prefetch_related(Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner")))
     )
 
 

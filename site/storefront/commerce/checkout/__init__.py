@@ -1,8 +1,4 @@
-"""Fork of oscar.apps.checkout: order confirmation emails leave the request.
+"""Fork of oscar.apps.checkout: Stripe card payment, safe order placement, emails after commit.
 
-Forked to override PaymentDetailsView: the confirmation email is queued as a
-Celery task after the order's transaction commits, instead of being rendered
-and sent inside the buyer's request. Payment is taken by the payments layer
-(storefront.payments) once it lands; until then the payment step places the
-order with no charge, as Oscar's default does.
+Why it is forked, and what it changes, is in apps.py's docstring.
 """

@@ -6,7 +6,10 @@ the stock records, re-checks them, writes the order and captures, in one
 transaction. The order confirmation email is queued as a Celery task after
 the order's transaction commits instead of being sent inside the request.
 One URL is added: payment-confirm, which the payment page posts the card
-token to.
+token to. The address forms read UK phone numbers as buyers type them
+(forms.py, commerce/phone.py), each order is stamped with the site it was
+placed on (commerce/sites.py), and the thank-you page loads its lines'
+growers with the lines.
 """
 from django.urls import path
 from oscar.core.loading import get_class

@@ -31,6 +31,8 @@ from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.exceptions import FailedPreCondition
 from oscar.core.loading import get_class, get_model
 
+from storefront.commerce.addresses import UserAddressForm
+from storefront.commerce.sites import django_site_for_request
 from storefront.commerce.tasks import send_order_placed_email
 from storefront.payments import gateway, services
 from storefront.payments.models import Payment
@@ -77,6 +79,21 @@ class IndexView(PayableSellersMixin, oscar_views.IndexView):
     pre_conditions = oscar_views.IndexView.pre_conditions + ["check_sellers_can_be_paid"]
 
 
+class ThankYouView(oscar_views.ThankYouView):
+    """Oscar's thank-you page; its lines come with their products and growers in one query."""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["order_lines"] = ctx["order"].lines.select_related("partner", "product")
+        return ctx
+
+
+class UserAddressUpdateView(oscar_views.UserAddressUpdateView):
+    """Editing an address-book entry during checkout: the storefront's form (UK phone numbers)."""
+
+    form_class = UserAddressForm
+
+
 class PaymentDetailsView(PayableSellersMixin, oscar_views.PaymentDetailsView):
     pre_conditions = oscar_views.PaymentDetailsView.pre_conditions + ["check_sellers_can_be_paid"]
 
@@ -111,6 +128,9 @@ class PaymentDetailsView(PayableSellersMixin, oscar_views.PaymentDetailsView):
         ctx["stripe_publishable_key"] = settings.STRIPE_PUBLISHABLE_KEY
         ctx["stripe_js_url"] = settings.STRIPE_JS_URL
         ctx["stripe_local"] = settings.STRIPE_LOCAL
+        if settings.STRIPE_LOCAL:
+            # Test mode: the page's own card fields get their token here (see checkout.js).
+            ctx["stripe_token_url"] = f"{settings.STRIPE_API_BASE}/v1/tokens"
         if total is None:
             return ctx
         amount = to_minor_units(total.incl_tax, total.currency)
@@ -129,6 +149,9 @@ class PaymentDetailsView(PayableSellersMixin, oscar_views.PaymentDetailsView):
     def handle_place_order_submission(self, request):
         submission = self.build_submission()
         submission["payment_kwargs"]["intent_id"] = request.POST.get("payment_intent", "")
+        # The order remembers which storefront (main or white-label) it was placed
+        # on; its confirmation email is signed with that site's name.
+        submission["order_kwargs"]["site"] = django_site_for_request(request)
         return self.submit(**submission)
 
     def payment_error(self, message):
@@ -247,6 +270,7 @@ class PaymentDetailsView(PayableSellersMixin, oscar_views.PaymentDetailsView):
             amount_allocated=total,
             amount_debited=total,
             reference=payment.intent_id,
+            label=payment.card_label,  # what the buyer is shown: "Paid by card ending 4242"
         )
         event_type, _ = PaymentEventType.objects.get_or_create(name="Settled")
         event = PaymentEvent.objects.create(order=order, event_type=event_type, amount=total, reference=payment.intent_id)

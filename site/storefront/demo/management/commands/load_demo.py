@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from storefront.demo.loaders.catalogue import DemoDataError, load_catalogue
+from storefront.demo.loaders.checkout import load_checkout
 from storefront.demo.loaders.pages import PageContentError, load_pages
 from storefront.demo.loaders.users import load_users
 from storefront.plugins.discovery import installed_plugins
@@ -24,7 +25,10 @@ from storefront.themes.demo import load_partner_site
 
 
 class Command(BaseCommand):
-    help = "Load the demo growers, catalogue, pages, partner site, plugins' demo content and users from content/."
+    help = (
+        "Load the demo growers, catalogue, pages, partner site, shipping countries, plugins' demo content "
+        "and users from content/."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--content-dir", default=str(settings.BASE_DIR / "content"))
@@ -47,6 +51,7 @@ class Command(BaseCommand):
             ("catalogue", lambda: load_catalogue(content_dir, progress, today=today)),
             ("pages", lambda: load_pages(content_dir, progress)),
             ("partner site", lambda: load_partner_site(content_dir, progress)),
+            ("shipping countries and site names", lambda: load_checkout(progress)),
         ]
         # Plugins that ship demo content name a loader (DEMO_LOADER in their plugin module).
         for plugin in installed_plugins():
