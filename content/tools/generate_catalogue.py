@@ -473,7 +473,7 @@ CROPS = [
          ["Large, glossy Genovese-type leaves with a warm clove aroma.",
           "Classic sweet basil for pesto, tomatoes and pizza."],
          [("Genovese", "railway-arches-farm", {}), ("Genovese", "lagan-growers", {}),
-          ("Aroma 2", "thistle-light-farms", {})],
+          ("Aroma 2", "thistle-light-farms", {}), ("Genovese", "ancoats-microgreens", {})],
          HERB_USES, "genovese-basil"),
     Crop("thai-basil", "Thai basil", "Herbs > Basil", "herbs", "herb", 1.15, (5, 7),
          "herb", ((50, 110, 60), (130, 60, 130), (236, 232, 240)),

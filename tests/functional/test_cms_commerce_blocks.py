@@ -115,17 +115,29 @@ def test_category_grid_shows_chosen_categories_with_their_shop_urls(client, home
     veg = CategoryFactory(name="Vegetables")
     leaves = veg.add_child(name="Salad leaves", slug="salad-leaves")
     herbs = CategoryFactory(name="Herbs")
-    _page_with(home, "category_grid", {"heading": "Shop by category", "categories": [leaves.pk, herbs.pk]})
+    empty = CategoryFactory(name="Mushrooms")
+    _products(1, category=leaves)
+    _products(1, category=herbs)
+    _page_with(home, "category_grid", {"heading": "Shop by category",
+                                       "categories": [leaves.pk, empty.pk, herbs.pk]})
 
     response = client.get("/picks/")
     links = [(a["href"], a.select_one(".category-card__name").text) for a in _soup(response).select("a.category-card")]
+    # The chosen category with no product is left out: its tile would open an empty listing.
     assert links == [(leaves.get_absolute_url(), "Salad leaves"), (herbs.get_absolute_url(), "Herbs")]
 
 
-def test_empty_category_grid_shows_the_top_level_categories(client, home):
+def test_empty_category_grid_shows_the_top_level_categories_that_have_products(client, home):
     veg = CategoryFactory(name="Vegetables")
-    veg.add_child(name="Salad leaves", slug="salad-leaves")
-    CategoryFactory(name="Herbs")
+    leaves = veg.add_child(name="Salad leaves", slug="salad-leaves")
+    herbs = CategoryFactory(name="Herbs")
+    CategoryFactory(name="Mushrooms")  # no product at all
+    flowers = CategoryFactory(name="Edible flowers")
+    hidden = _products(1, category=flowers)[0]
+    hidden.is_public = False  # a product the shop does not show does not count
+    hidden.save()
+    _products(1, category=leaves)  # only in the subcategory: the parent's listing shows it
+    _products(1, category=herbs)
     _page_with(home, "category_grid", {"heading": "", "categories": []})
 
     names = [n.text for n in _soup(client.get("/picks/")).select(".category-card__name")]

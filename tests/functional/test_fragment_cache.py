@@ -60,7 +60,9 @@ def test_a_second_view_serves_the_product_from_fragments_without_loading_what_th
     for table in ("catalogue_productimage", "catalogue_productattributevalue", "reviews_productreview",
                   "catalogue_productrecommendation"):
         assert table not in read
-    assert not [q for q in captured if "catalogue_productcategory" in q["sql"]]  # the category trail
+    # The category trail. (The header menu counts each category's products, which tests, with the
+    # category cache off, do on every request: storefront.commerce.catalogue.shown.)
+    assert not [q for q in captured if "catalogue_productcategory" in q["sql"] and "COUNT(" not in q["sql"]]
     assert read.count("catalogue_product") == 1 and read.count("partner_stockrecord") == 1
 
 

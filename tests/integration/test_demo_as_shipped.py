@@ -75,3 +75,13 @@ def test_the_energy_grade_facet_counts_what_the_cards_show(django_app, demo):
         cards = narrowed.html.select(".search-products .product_pod")
         assert len(cards) == min(count, 24)
         assert all(f"Energy {grade}" in card.text for card in cards)
+
+
+def test_the_partner_site_lists_its_own_growers_only(django_app, demo):
+    partner_host = {"HTTP_HOST": "partner.localhost"}
+    page = django_app.get(reverse("growers:list"), extra_environ=partner_host)
+    names = {a.text.strip() for a in page.html.select(".grower-card__name a")}
+    assert names == {"Thistle Light Farms", "Tyneside Vertical", "Pennine Glasshouse Co.", "Ancoats Microgreens"}
+    django_app.get(reverse("growers:detail", kwargs={"code": "railway-arches-farm"}), extra_environ=partner_host,
+                   status=404)
+    django_app.get(reverse("growers:detail", kwargs={"code": "railway-arches-farm"}), status=200)

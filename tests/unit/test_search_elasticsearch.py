@@ -124,3 +124,33 @@ def test_a_connection_without_a_url_is_a_configuration_error():
 
     with pytest.raises(ImproperlyConfigured, match="ELASTICSEARCH_URL"):
         es.ElasticsearchSearchBackend("default")
+
+
+def test_a_radius_search_from_the_form_filters_and_measures_like_the_embedded_backend():
+    from django.http import QueryDict
+
+    from storefront.search.forms import SearchForm
+    from storefront.search.geo import gazetteer, haversine_km
+
+    form = SearchForm(QueryDict("q=basil&location=m1+1ae&radius=50"))
+    assert form.is_valid(), form.errors
+    request = form.search_request()
+    m1 = gazetteer().postcodes["M1"]
+    body = es.build_search_body(request)
+    # a product matches when one of its growers is within the radius: geo_distance on the multi-valued geo_point
+    assert body["query"]["bool"]["filter"] == [{"geo_distance": {"distance": "50km", "locations": {"lat": m1.lat, "lon": m1.lon}}}]
+    ancoats, arches = "53.483959,-2.244644", "51.498224,-0.067463"  # content/catalogue/growers.csv
+    raw = {"hits": {"total": {"value": 1, "relation": "eq"}, "hits": [
+        {"_id": "catalogue.product.5", "_score": 1.0, "_source": {"pk": 5, "title": "Sweet basil", "locations": [arches, ancoats]}},
+    ]}}
+    hit = es.parse_search_response(request, raw).hits[0]
+    assert hit.distance_km == pytest.approx(haversine_km(m1.lat, m1.lon, 53.483959, -2.244644))  # its nearest grower
+    assert hit.distance_km < 2
+    # sorted by distance, the distance is the one Elasticsearch computed (sort value, in km as asked)
+    by_distance = SearchForm(QueryDict("location=M1&radius=50&sort_by=distance"))
+    assert by_distance.is_valid()
+    sorted_request = by_distance.search_request()
+    assert es.build_search_body(sorted_request)["sort"][0]["_geo_distance"] == {
+        "locations": {"lat": m1.lat, "lon": m1.lon}, "order": "asc", "unit": "km", "mode": "min"}
+    raw["hits"]["hits"][0]["sort"] = [0.93, 5]
+    assert es.parse_search_response(sorted_request, raw).hits[0].distance_km == 0.93

@@ -16,7 +16,7 @@ from storefront.search.text import analyse, edit_distance_at_most_one, stem
         ("  newcastle upon tyne ", (54.98, -1.62)),
         ("LS1 4AP", (53.80, -1.55)),  # a full postcode resolves through its district
         ("sw1a1aa", (51.50, -0.14)),
-        ("SW1P 3AB", (51.50, -0.14)),  # an unknown district falls back to SW1, then the area
+        ("SW1P 3AB", (51.50, -0.14)),  # a full postcode of a lettered district (SW1P)
         ("M", (53.48, -2.24)),
         ("51.5, -0.12", (51.5, -0.12)),
         ("53.4 -2.2", (53.4, -2.2)),

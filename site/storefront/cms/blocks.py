@@ -263,6 +263,8 @@ class FeaturedProductsBlock(_CommerceBlock):
 
 
 class CategoryGridBlock(_CommerceBlock):
+    """Tiles of the chosen categories; a category with no product on the site being served is left out."""
+
     heading = blocks.CharBlock(required=False, max_length=120)
     categories = blocks.ListBlock(
         CategoryChooserBlock(),
@@ -281,7 +283,7 @@ class CategoryGridBlock(_CommerceBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         ids = [category.pk for category in value["categories"] if category is not None]
-        context["cards"] = commerce.category_cards(ids)
+        context["cards"] = commerce.category_cards(ids, self._request(parent_context))
         return context
 
 
@@ -309,7 +311,7 @@ class NewestProductsBlock(_CommerceBlock):
         category = value["category"]  # None when the category was deleted or never loaded
         context["cards"] = commerce.newest_products(category, value["count"], self._request(parent_context))
         if category is not None and context["cards"]:
-            link = commerce.category_cards([category.pk])  # empty if the category is hidden
+            link = commerce.category_cards([category.pk], self._request(parent_context))  # empty if hidden
             context["more_url"] = link[0].url if link else ""
         return context
 

@@ -137,8 +137,15 @@ def _category_urls(categories) -> dict[int, str]:
     return urls
 
 
-def category_cards(category_ids=None) -> list[CategoryCard]:
-    """The chosen public categories in the editor's order, or every public top-level category."""
+def category_cards(category_ids=None, request=None) -> list[CategoryCard]:
+    """The chosen public categories in the editor's order, or every public top-level category.
+
+    Only categories that lead to at least one product the request's site
+    shows (storefront.commerce.catalogue.shown: one query, kept per site and
+    purge generation), so no tile opens an empty listing.
+    """
+    from storefront.commerce.catalogue.shown import shown_category_paths
+
     browsable = Category.objects.browsable()
     if category_ids:
         ids = [pk for pk in category_ids if pk is not None]
@@ -146,6 +153,9 @@ def category_cards(category_ids=None) -> list[CategoryCard]:
         categories = [by_id[pk] for pk in ids if pk in by_id]
     else:
         categories = list(browsable.filter(depth=1).order_by("path"))
+    if categories:
+        shown = shown_category_paths(request)
+        categories = [c for c in categories if c.path in shown]
     urls = _category_urls(categories)
     return [
         CategoryCard(

@@ -31,13 +31,14 @@ SORT_CHOICES = [
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, label=_("Search"), widget=forms.TextInput(attrs={"placeholder": _("Basil, microgreens, strawberries...")}))
-    location = forms.CharField(required=False, label=_("Near"), widget=forms.TextInput(attrs={"placeholder": _("Postcode or town")}))
+    # Bootstrap's form-control makes each field as wide as its column (the page's grid), not the browser's default width.
+    q = forms.CharField(required=False, label=_("Search"), widget=forms.TextInput(attrs={"placeholder": _("Basil, microgreens, strawberries..."), "class": "form-control"}))
+    location = forms.CharField(required=False, label=_("Near"), widget=forms.TextInput(attrs={"placeholder": _("Postcode or town"), "class": "form-control"}))
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
-    radius = forms.FloatField(required=False, label=_("Within (km)"))
-    min_kg = forms.FloatField(required=False, label=_("Pack size at least (kg)"))
-    sort_by = forms.ChoiceField(required=False, choices=SORT_CHOICES, label=_("Sort by"))
+    radius = forms.FloatField(required=False, label=_("Within (km)"), widget=forms.NumberInput(attrs={"class": "form-control", "min": "1", "max": "2000", "step": "any", "placeholder": "50"}))
+    min_kg = forms.FloatField(required=False, label=_("Pack size at least (kg)"), widget=forms.NumberInput(attrs={"class": "form-control", "min": "0", "step": "any"}))
+    sort_by = forms.ChoiceField(required=False, choices=SORT_CHOICES, label=_("Sort by"), widget=forms.Select(attrs={"class": "custom-select custom-select-sm w-auto"}))
 
     def __init__(self, data=None, *args, selected_facets=None, categories=None, **kwargs):
         self.raw_selected = list(selected_facets if selected_facets is not None else (data.getlist("selected_facets") if data is not None and hasattr(data, "getlist") else []))
@@ -66,7 +67,7 @@ class SearchForm(forms.Form):
         radius = self.cleaned_data.get("radius")
         if radius is None:
             return None
-        if not math.isfinite(radius) or radius <= 0 or radius > MAX_RADIUS_KM:
+        if not math.isfinite(radius) or radius < 1 or radius > MAX_RADIUS_KM:
             raise forms.ValidationError(_("The radius must be between 1 and %(max)d km.") % {"max": MAX_RADIUS_KM})
         return radius
 

@@ -9,14 +9,14 @@ from decimal import Decimal
 from oscar.core.loading import get_model
 from oscar.test.factories import create_product, create_stockrecord
 
-from .geo import load_gazetteer
+from .geo import load_gazetteer, normalise
 
 
 def make_grower(name, city="Leeds", region=None, certifications="", lat=None, lon=None):
     """A partner at a gazetteer city (or at lat/lon), with its region and certifications."""
     Partner = get_model("partner", "Partner")
     if lat is None or lon is None:
-        place = load_gazetteer()[city.lower().replace(" ", "").replace("-", "").replace("'", "")]
+        place = load_gazetteer()[normalise(city)]
         lat, lon = place[2], place[3]
     return Partner.objects.create(
         name=name,

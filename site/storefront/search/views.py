@@ -217,7 +217,9 @@ class ProductCategoryView(BaseSearchView):
             raise Http404()
         expected = self.category.get_absolute_url()
         if self.enforce_paths and expected != request.path:
-            return HttpResponsePermanentRedirect(expected)
+            # keep the buyer's search (place, radius, facets) on the way to the category's own URL
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(expected + ("?" + query if query else ""))
         return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):

@@ -200,6 +200,8 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "storefront.themes.context_processors.theme",
+                # After Oscar's metadata: shop_name (every page's <title>) is the site's own name.
+                "storefront.themes.context_processors.brand",
                 "storefront.plugins.context_processors.plugin_context",
             ],
         },

@@ -19,6 +19,13 @@ PARTNER_SITE = {
     # Growers of the North and Scotland: the partner's own selection.
     "growers": ["thistle-light-farms", "tyneside-vertical", "pennine-glasshouse", "ancoats-microgreens"],
     "categories": [],
+    # The home page's featured products, by catalogue slug: the partner's growers' own. A product no
+    # grower of the site sells is left out when loading (and the block never shows one the site hides).
+    "featured": [
+        "butterhead-lettuce-rex-1-head-thistle-light-farms", "pak-choi-joi-choi-250-g",
+        "cherry-tomatoes-piccolo-250-g", "pea-shoots", "sweet-basil-aroma-2-30-g", "mizuna-kyoto-250-g",
+        "vine-tomatoes-moneymaker-250-g", "violas-sorbet-mix-1-punnet",
+    ],
     "home": {
         "title": "Harvest Market",
         "slug": "harvest-market",
@@ -29,6 +36,8 @@ PARTNER_SITE = {
             "Every product here comes from one of them; look for the energy grade on each product to see "
             "how efficiently it was grown.</p>"
         ),
+        "featured_heading": "From our growers this week",
+        "featured_intro": "Picked from the racks of Harvest Market's growers, from Dundee to Manchester.",
     },
 }
 
@@ -44,10 +53,40 @@ def _description(content_dir):
     unknown = set(data) - set(PARTNER_SITE)
     if unknown:
         raise ValueError(f"{path}: unknown keys {', '.join(sorted(unknown))}; known: {', '.join(PARTNER_SITE)}.")
+    featured = data.get("featured", [])
+    if not isinstance(featured, list) or not all(isinstance(slug, str) for slug in featured):
+        raise ValueError(f"{path}: \"featured\" is a list of product slugs, e.g. [\"pea-shoots\"].")
     return {**PARTNER_SITE, **data, "home": {**PARTNER_SITE["home"], **data.get("home", {})}}
 
 
-def _home_page(root, home):
+def _featured_ids(slugs, growers, progress):
+    """Primary keys of the featured products, in order: found by slug and sold by one of the site's growers.
+
+    With no growers chosen the site sells everything, so any product found
+    is kept. The rest are left out with a progress line naming them.
+    """
+    from oscar.core.loading import get_model
+
+    Product = get_model("catalogue", "Product")
+    StockRecord = get_model("partner", "StockRecord")
+    # Newest first, so the dict keeps the oldest product of a slug: the one the pages loader picks too.
+    found = dict(Product.objects.filter(slug__in=slugs, parent=None).order_by("-pk").values_list("slug", "pk"))
+    if growers:
+        records = StockRecord.objects.filter(partner__code__in=growers)
+        sold = set(records.filter(product__in=found.values()).values_list("product_id", flat=True))
+        # A parent is sold by the growers of its variants.
+        sold |= set(records.filter(product__parent__in=found.values()).values_list("product__parent_id", flat=True))
+    else:
+        sold = set(found.values())
+    kept = [found[slug] for slug in slugs if found.get(slug) in sold]
+    left_out = [slug for slug in slugs if found.get(slug) not in sold]
+    if left_out:
+        progress(f"Partner site: featured products not sold by its growers or not in the catalogue, left out: "
+                 f"{', '.join(left_out)}")
+    return kept
+
+
+def _home_page(root, home, featured):
     """The partner's home page: the CMS HomePage when the CMS app is installed, else a plain page."""
     try:
         from storefront.cms.models import HomePage
@@ -57,8 +96,11 @@ def _home_page(root, home):
         {"type": "hero", "value": {"heading": home["heading"], "subheading": home["subheading"], "image": None,
                                    "button_text": "Browse the produce", "button_link": "/shop/catalogue/"}},
         {"type": "paragraph", "value": home["intro"]},
-        # no categories chosen: the grid shows the top-level ones
+        # No categories chosen: the grid shows the top-level ones that lead to products on this site.
         {"type": "category_grid", "value": {"heading": "Browse by crop", "categories": []}},
+        {"type": "featured_products", "value": {
+            "heading": home["featured_heading"], "intro": home["featured_intro"], "products": featured,
+        }},
     ])
     model = HomePage
     if model is None:
@@ -98,10 +140,11 @@ def load_partner_site(content_dir, progress):
     if missing:
         progress(f"Partner site: growers not in the catalogue, left out: {', '.join(missing)}")
     growers = [code for code in spec["growers"] if code in known]
+    featured = _featured_ids(spec["featured"], growers, progress)
 
     with transaction.atomic():
         root = Page.get_first_root_node()
-        home, created = _home_page(root, spec["home"])
+        home, created = _home_page(root, spec["home"], featured)
         site, site_created = Site.objects.update_or_create(
             hostname=spec["hostname"], port=spec["port"],
             defaults={"root_page": home, "site_name": spec["site_name"], "is_default_site": False},
@@ -125,11 +168,12 @@ def load_partner_site(content_dir, progress):
         "partner_home_page_created": created,
         "partner_theme": spec["theme"],
         "partner_growers": len(growers),
+        "partner_featured_products": len(featured),
         "partner_restricted": restricted,
     }
     progress(
         f"Partner site {summary['partner_site']}: theme {spec['theme']}, "
-        f"{len(growers)} grower(s){'' if restricted else ' (no restriction)'}, "
+        f"{len(growers)} grower(s){'' if restricted else ' (no restriction)'}, {len(featured)} featured product(s), "
         f"home page {'created' if created else 'updated'}"
     )
     return summary

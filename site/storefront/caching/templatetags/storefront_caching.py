@@ -1,4 +1,4 @@
-"""Template tags for what rarely changes: the category tree per purge generation, and cached fragments."""
+"""Template tags for what rarely changes: the category tree per site and purge generation, and cached fragments."""
 
 from django import template
 from django.conf import settings
@@ -7,6 +7,7 @@ from oscar.templatetags.category_tags import get_annotated_list
 from storefront.caching.fragments import CSRF_PLACEHOLDER, cached_fragment, fragments_apply
 from storefront.caching.keys import current_generation, page_cache
 from storefront.caching.local import per_generation
+from storefront.commerce.catalogue.shown import prune_tree, shown_category_paths, site_key
 
 register = template.Library()
 TREE_SECONDS = 60 * 60
@@ -14,23 +15,31 @@ TREE_SECONDS = 60 * 60
 
 @register.simple_tag(takes_context=True)
 def cached_category_tree(context, depth=1):
-    """Oscar's {% category_tree depth=N %} for the whole tree, read from the cache.
+    """Oscar's {% category_tree depth=N %} for the whole tree, read from the cache, less the empty categories.
 
     The key carries the page cache's generation, which a category save or
     delete bumps (storefront.caching.purge), so an edited tree shows at once.
     Only public categories are listed, so one tree serves every visitor.
     During a request the tree is kept in the process for the generation
     (storefront.caching.local), without a round trip to the shared cache.
+    Categories that lead to no product on the request's site are left out
+    (storefront.commerce.catalogue.shown), so the tree kept in the process
+    is per site.
     """
-    if not settings.STOREFRONT_CATEGORY_TREE_CACHE:
-        return get_annotated_list(depth=depth)
     request = context.get("request")
+    if not settings.STOREFRONT_CATEGORY_TREE_CACHE:
+        return prune_tree(get_annotated_list(depth=depth), shown_category_paths(request))
     if request is None:
-        return _shared_tree(None, depth)
-    return per_generation(request, ("category-tree", depth), lambda: _shared_tree(request, depth))
+        return prune_tree(_shared_tree(None, depth), shown_category_paths(None))
+    return per_generation(
+        request,
+        ("category-tree", depth, *site_key(request)),
+        lambda: prune_tree(_shared_tree(request, depth), shown_category_paths(request)),
+    )
 
 
 def _shared_tree(request, depth):
+    """The whole public tree (every site's): shared by all processes for the generation."""
     key = f"category-tree:{current_generation(request)}:{depth}"
     cache = page_cache()
     tree = cache.get(key)

@@ -163,7 +163,8 @@ def build_search_body(request):
         filters.append(filter_query(request.where))
     if request.point is not None and request.radius_km is not None:
         lat, lon = request.point
-        filters.append({"geo_distance": {"distance": f"{request.radius_km}km", "locations": {"lat": lat, "lon": lon}}})
+        # the same test as the embedded backend: a product matches when its nearest grower is within the radius
+        filters.append({"geo_distance": {"distance": f"{request.radius_km:g}km", "locations": {"lat": lat, "lon": lon}}})
     aggs = {f"field:{name}": {"terms": {"field": name, "size": 50}} for name in request.facet_fields}
     for name, facet in request.range_facets.items():
         ranges = []

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from storefront.caching.keys import current_generation
 from storefront.caching.lru import LRU
 from storefront.caching.templatetags.storefront_caching import cached_category_tree
+from storefront.commerce.catalogue.shown import site_key
 from storefront.themes.active import active_theme
 
 register = template.Library()
@@ -23,14 +24,16 @@ def category_sidebar(context):
 
     The menu is about fifty links, and each costs template work: with the
     category menu cache on (production), the rendered menu is kept in this
-    process per purge generation (which any category edit bumps), theme,
-    language and category; otherwise it is rendered on every request.
+    process per purge generation (which any category edit bumps), site,
+    theme, language and category; otherwise it is rendered on every request.
+    Categories with no product on the site are not in it.
     """
     category = context.get("category")
     if not settings.STOREFRONT_CATEGORY_TREE_CACHE:
         return _render(context, category)
     request = context.get("request")
-    key = (current_generation(request), getattr(active_theme(), "name", None), get_language(),
+    # The site too: each site's menu leaves out the categories empty there (storefront.commerce.catalogue.shown).
+    key = (current_generation(request), *site_key(request), getattr(active_theme(), "name", None), get_language(),
            getattr(category, "pk", None))
     html = sidebars.get(key)
     if html is None:
