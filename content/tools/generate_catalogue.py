@@ -17,14 +17,13 @@ import math
 import random
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
 SEED = 20261122
-HARVEST_END = date(2026, 11, 21)  # the newest harvest date in the demo data
+MAX_DAYS_SINCE_HARVEST = 3  # demo produce was harvested 0-3 days before the day the demo is loaded
 IMAGE_SIZE = 600
 IMAGE_QUALITY = 64
 
@@ -771,8 +770,11 @@ def build_products(previous_ids):
                                     weights=[1, 6, 3] if catering else [3, 6, 1])[0]
                 grade_factor = {"Extra": 1.12, "Class I": 1.0, "Class II": 0.82}[grade]
                 price = retail_price(base_price * crop.price * grower_factor * grade_factor * rng.uniform(0.96, 1.04))
-                harvest = HARVEST_END - timedelta(days=rng.randint(0, 5))
+                # Drawn as when the file held fixed dates, so every value drawn after it stays the same.
+                spread = rng.randint(0, 5)
                 shelf_life = rng.randint(*crop.shelf_life) + (3 if unit == "tray" else 0)
+                # Relative to the load day (the loader writes the date), and still before its best-before then.
+                harvested_days_ago = spread % (min(MAX_DAYS_SINCE_HARVEST, shelf_life - 1) + 1)
                 method = grower["method"]
                 certifications = [label for code, label in (("organic", "Organic"), ("gap", "GAP"))
                                   if code in grower["certifications"].split(",")]
@@ -802,7 +804,7 @@ def build_products(previous_ids):
                     "pack_unit": unit,
                     "growing_method": method,
                     "certifications": "|".join(certifications),
-                    "harvest_date": harvest.isoformat(),
+                    "harvested_days_ago": harvested_days_ago,
                     "shelf_life_days": shelf_life,
                     "brix": f"{rng.uniform(*brix):.1f}" if brix else "",
                     "species": extras.get("species", ""),

@@ -7,9 +7,14 @@ contract); they are stored and processed exactly as a delivered webhook is
 the real path does: a listing stocked from a harvest, a new listing created
 from a harvest, forecasts and grow conditions.
 
-Safe to run twice: events keep their ids, so a second run finds them stored
-and changes nothing. Dates in the files are moved forward by the days between
-the manifest's ``as_of`` and today, so forecasts stay in the future.
+Dates are relative to the day the demo is loaded: every date and timestamp
+in the files is moved forward by the days between the manifest's ``as_of``
+and that day, so harvests are a day or two old (and their lots on sale) and
+forecasts are in the future. Safe to run twice: the events are delivered as
+the feed of that day (their ids carry the day), so a second run the same day
+finds them stored and changes nothing, and a run on a later day delivers the
+feed again with newer dates and timestamps, which the pipeline applies in
+place to the same cycles and lots (they keep their VibeLux ids).
 """
 
 import json
@@ -84,13 +89,14 @@ def _demo_grower(code):
     return grower
 
 
-def load_vibelux_demo(content_dir, progress):
-    """Connect the demo grower to the simulated feed and process its events; returns counts."""
+def load_vibelux_demo(content_dir, progress, today=None):
+    """Connect the demo grower to the simulated feed as of ``today`` (default: the local date) and process it; returns counts."""
     from .tasks import process_event
     from .webhooks import store_event
 
     manifest, events = read_feed(content_dir)
-    days = (timezone.localdate() - date.fromisoformat(manifest["as_of"])).days
+    today = today or timezone.localdate()
+    days = (today - date.fromisoformat(manifest["as_of"])).days
     grower = _demo_grower(manifest["grower"])
     with transaction.atomic():
         connection = Connection.objects.filter(partner=grower).first()
@@ -107,6 +113,7 @@ def load_vibelux_demo(content_dir, progress):
     for payload in events:
         text = contract.dumps(_shift(payload, days)).replace(f'"{manifest["facility_id"]}"', f'"{facility_id}"')
         payload = contract.loads(text)
+        payload["id"] = f"{payload['id']}@{today.isoformat()}"  # the feed as delivered on that day
         event, created = store_event(connection, payload)
         if created:
             new += 1

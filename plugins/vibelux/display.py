@@ -9,8 +9,9 @@ the product's growers, cycles and variety once.
   for the same crop and variety, expected today or later:
   "available from DATE, about N kg".
 * Grow conditions: the lot being sold is the oldest lot with packs left
-  (the one the next order is allocated from, see traceability.py); its crop
-  cycle gives room, days from planting to harvest and the sensor means.
+  that is not past its best-before (the one the next order is allocated
+  from, see traceability.py); its crop cycle gives room, days from planting
+  to harvest and the sensor means.
 """
 
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from decimal import Decimal
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from storefront.commerce import freshness
 from storefront.plugins.memo import request_memo
 
 from .listings import attribute_value, crop_matches, product_attributes
@@ -70,14 +72,17 @@ class GrowConditions:
         return ", ".join(parts)
 
 
-def stock_of(products):
-    """``{product.pk: [(partner_id, num_in_stock), ...]}``: who sells each product and how many they hold.
+def stock_of(products, today=None):
+    """``{product.pk: [(partner_id, sellable), ...]}``: who sells each product and how many may be sold today.
 
+    Sellable is the storefront's rule (storefront.commerce.freshness: free
+    stock within its best-before, by lot where the stock came from lots).
     From the stock records the page prefetched where the products have them,
     else one query for the rest; kept for the request (the panel, the badge
     and the energy data of one page all ask).
     """
-    memo = request_memo("vibelux.stock")
+    today = today or timezone.localdate()
+    memo = request_memo(f"vibelux.stock:{today.isoformat()}")
     missing = []
     for product in products:
         if product.pk in memo:
@@ -86,23 +91,25 @@ def stock_of(products):
         if prefetched is None:
             missing.append(product.pk)
         else:
-            memo[product.pk] = [(record.partner_id, record.num_in_stock) for record in prefetched]
+            memo[product.pk] = [(record.partner_id, freshness.of_stockrecord(record, today).sellable) for record in prefetched]
     if missing:
         StockRecord = get_model("partner", "StockRecord")
         found = {pk: [] for pk in missing}
-        rows = StockRecord.objects.filter(product_id__in=missing).values_list("product_id", "partner_id", "num_in_stock")
-        for product_id, partner_id, num_in_stock in rows:
-            found[product_id].append((partner_id, num_in_stock))
+        rows = StockRecord.objects.filter(product_id__in=missing).values_list(
+            "product_id", "partner_id", "batches", "num_in_stock", "num_allocated"
+        )
+        for product_id, partner_id, batches, num_in_stock, num_allocated in rows:
+            found[product_id].append((partner_id, freshness.of_values(batches, num_in_stock, num_allocated, today).sellable))
         memo.update(found)
     return {product.pk: memo[product.pk] for product in products}
 
 
-def in_stock(products):
-    """The ids of the products some grower holds stock of."""
+def in_stock(products, today=None):
+    """The ids of the products some grower may sell today (stock within its best-before)."""
     return {
         product_id
-        for product_id, records in stock_of(products).items()
-        if any(num_in_stock is not None and num_in_stock > 0 for _, num_in_stock in records)
+        for product_id, records in stock_of(products, today).items()
+        if any(sellable is not None and sellable > 0 for _, sellable in records)
     }
 
 
@@ -151,7 +158,7 @@ def forecasts_for(products, today=None):
     products = [p for p in products if p is not None]
     if not products:
         return {}
-    partners = {pk: {partner_id for partner_id, _ in records} for pk, records in stock_of(products).items()}
+    partners = {pk: {partner_id for partner_id, _ in records} for pk, records in stock_of(products, today).items()}
     cycles = _upcoming_cycles(sorted({pid for ids in partners.values() for pid in ids}), today)
     if not cycles:
         return {}
@@ -172,8 +179,9 @@ def forecasts_for(products, today=None):
     return found
 
 
-def conditions_for(products):
+def conditions_for(products, today=None):
     """``{product.pk: GrowConditions}`` of the lot currently on sale, for products sold from VibeLux lots."""
+    today = today or timezone.localdate()
     product_ids = [p.pk for p in products if p is not None]
     found = {}
     lots = (
@@ -182,8 +190,8 @@ def conditions_for(products):
         .order_by("harvest_date", "pk")
     )
     for lot in lots:
-        if lot.product_id in found or lot.remaining <= 0:
-            continue
+        if lot.product_id in found or lot.remaining <= 0 or lot.best_before < today:
+            continue  # sold out or past its best-before: not the lot on sale
         cycle = lot.cycle
         found[lot.product_id] = GrowConditions(
             lot_number=lot.lot_number, harvest_date=lot.harvest_date, best_before=lot.best_before,

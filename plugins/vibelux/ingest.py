@@ -39,6 +39,7 @@ class Outcome:
     product_ids: set = field(default_factory=set)
     stockrecord_ids: set = field(default_factory=set)
     stocked_product_ids: set = field(default_factory=set)
+    lot_stockrecord_ids: set = field(default_factory=set)  # stock records whose lots were added or changed
     # Growers whose metered energy per kg may have changed: it is the energy grade of every product
     # they sell (the energy badges plugin reads it through energy_badges_supply_data).
     energy_partner_ids: set = field(default_factory=set)
@@ -235,6 +236,7 @@ def apply_harvest(connection, data, outcome):
     lot.room_name = room.name if room else ""
     lot.source_updated_at = updated_at
     lot.save()
+    outcome.lot_stockrecord_ids.add(lot.stockrecord_id)
     if delta:
         type(lot.stockrecord).objects.filter(pk=lot.stockrecord_id).update(num_in_stock=F("num_in_stock") + delta)
         outcome.stockrecord_ids.add(lot.stockrecord_id)
@@ -261,12 +263,23 @@ def apply_event(connection, event_type, data, outcome):
 
 
 def after_commit(outcome):
-    """Tell the rest of the site what changed, once the batch's transaction has committed."""
+    """Tell the rest of the site what changed, once the batch's transaction has committed.
+
+    Called at the end of the batch, inside its transaction: the stock records
+    whose lots changed get their batches (what may be sold, and until when)
+    rewritten here, with the lots; the rest is queued for after the commit.
+    """
     from storefront.caching.purge import purge_pages
+    from storefront.commerce import freshness
     from storefront.plugins.host import get_host
     from storefront.search.tasks import queue_reindex
 
     from .tasks import notify_forecast_signups
+
+    freshened = set()
+    if outcome.lot_stockrecord_ids:
+        freshened, _ = freshness.refresh(stockrecord_ids=sorted(outcome.lot_stockrecord_ids))
+        outcome.product_ids |= freshened
 
     # Stock moves by UPDATE (no post_save) and the batch ran with index updates paused
     # (see paused_indexing), so the changed products are re-indexed here, once each: with every
@@ -275,9 +288,11 @@ def after_commit(outcome):
     host = get_host()
     if outcome.product_ids:
         host.emit("storefront_products_imported", product_ids=sorted(outcome.product_ids))
-    if outcome.stockrecord_ids:
-        # Nor does the page cache hear of an UPDATE: pages showing the old stock are dropped here.
+    if outcome.stockrecord_ids or freshened:
+        # Nor does the page cache hear of an UPDATE: pages showing the old stock (or, after a corrected
+        # harvest date, the old dates and what may be sold) are dropped here.
         purge_pages("VibeLux harvests changed stock")
+    if outcome.stockrecord_ids:
         host.emit("storefront_stock_changed", stockrecord_ids=sorted(outcome.stockrecord_ids))
     for product_id in sorted(outcome.stocked_product_ids):
         transaction.on_commit(lambda product_id=product_id: notify_forecast_signups.delay(product_id), robust=True)

@@ -60,6 +60,14 @@ def storefront_template_context(request):
 
 
 @hookimpl
+def storefront_stock_batches(stockrecord_ids):
+    """Stock made from VibeLux harvests is sold by lot: what the lots within their best-before still hold."""
+    from .traceability import stock_batches
+
+    return stock_batches(stockrecord_ids)
+
+
+@hookimpl
 def storefront_urlpatterns():
     from .urls import urlpatterns
 

@@ -73,9 +73,11 @@ def notify_forecast_signups(product_id):
     """Email the buyers who asked to hear when this product is listed, once each."""
     from oscar.core.loading import get_model
 
+    from .display import in_stock
+
     Product = get_model("catalogue", "Product")
     product = Product.objects.filter(pk=product_id, is_public=True).first()
-    if product is None or not product.stockrecords.filter(num_in_stock__gt=0).exists():
+    if product is None or product.pk not in in_stock([product]):  # stock within its best-before, as sold
         return 0
     sent = 0
     for signup in ForecastSignup.objects.filter(product=product, notified_at__isnull=True).order_by("pk"):

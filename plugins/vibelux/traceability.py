@@ -4,9 +4,16 @@ Allocation runs on ``post_save`` of a new order line, which Oscar's
 OrderCreator saves inside the order placement's transaction: the line, its
 stock allocation and its lot allocations commit or roll back together. Lots
 are taken oldest harvest first (FIFO), locked in primary-key order so two
-concurrent placements cannot deadlock; a line for stock that did not come
-from a lot (typed in by the seller) keeps the remainder unallocated, and the
-report shows it as such.
+concurrent placements cannot deadlock; lots past their best-before are never
+taken (the storefront does not sell them, see stock_batches); a line for
+stock that did not come from a lot (typed in by the seller) keeps the
+remainder unallocated, and the report shows it as such.
+
+``stock_batches`` answers the host's ``storefront_stock_batches`` hook: the
+lots a stock record's stock is made of, so the storefront sells what the
+lots still within their best-before hold (storefront.commerce.freshness).
+After an allocation the stock record's stored batches are rewritten in the
+same transaction.
 """
 
 import csv
@@ -15,6 +22,8 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Min
 from django.utils import timezone
+
+from storefront.plugins.types import StockBatch
 
 from .models import Lot, LotAllocation
 
@@ -30,8 +39,11 @@ def allocate_line_to_lots(sender, instance, created, raw=False, **kwargs):
     allocate(instance)
 
 
-def allocate(line):
+def allocate(line, today=None):
     """Record the lots ``line`` takes its packs from; returns the allocations made."""
+    from storefront.commerce import freshness
+
+    today = today or timezone.localdate()
     wanted = line.quantity
     # Lock in pk order (deadlock-free), then take the oldest harvest first.
     lots = list(Lot.objects.select_for_update().filter(stockrecord_id=line.stockrecord_id).order_by("pk"))
@@ -39,6 +51,8 @@ def allocate(line):
     for lot in sorted(lots, key=lambda lot: (lot.harvest_date, lot.pk)):
         if wanted <= 0:
             break
+        if lot.best_before < today:
+            continue  # past its best-before: not sold
         take = min(lot.remaining, wanted)
         if take <= 0:
             continue
@@ -46,7 +60,31 @@ def allocate(line):
         lot.save(update_fields=["allocated"])
         allocations.append(LotAllocation.objects.create(line=line, lot=lot, quantity=take))
         wanted -= take
+    if allocations:
+        # What the lots hold changed: the stock record's stored batches follow, in this transaction.
+        freshness.refresh(stockrecord_ids=[line.stockrecord_id], today=today)
     return allocations
+
+
+def stock_batches(stockrecord_ids):
+    """``{stockrecord_id: [StockBatch, ...]}`` for records stocked from lots, oldest harvest first, in one query.
+
+    A batch per lot with packs left; a record whose lots are all sold gets
+    its newest lot with none left, so it is still judged by its lots (out of
+    stock), not by the stock a seller may have typed in beside them.
+    """
+    found, newest = {}, {}
+    rows = (
+        Lot.objects.filter(stockrecord_id__in=list(stockrecord_ids)).order_by("harvest_date", "pk")
+        .values_list("stockrecord_id", "harvest_date", "best_before", "packs", "allocated")
+    )
+    for stockrecord_id, harvest_date, best_before, packs, allocated in rows:
+        newest[stockrecord_id] = StockBatch(harvest_date, best_before, 0)
+        if packs - allocated > 0:
+            found.setdefault(stockrecord_id, []).append(StockBatch(harvest_date, best_before, packs - allocated))
+    for stockrecord_id, batch in newest.items():
+        found.setdefault(stockrecord_id, [batch])
+    return found
 
 
 def report_rows(allocations):

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View, generic
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from . import contract, uploads
 from . import settings as vl_settings
@@ -26,6 +26,7 @@ from .traceability import allocations_for, report_csv
 
 Product = get_model("catalogue", "Product")
 Partner = get_model("partner", "Partner")
+Selector = get_class("partner.strategy", "Selector")
 
 
 # --- buyers ------------------------------------------------------------------------
@@ -35,6 +36,27 @@ class SignupForm(forms.Form):
     email = forms.EmailField(label="Your email", help_text="We email you once, when it is listed.")
 
 
+def can_be_bought(request, product):
+    """Whether the request's pricing strategy sells the product now (stock within its best-before)."""
+    strategy = getattr(request, "strategy", None) or Selector().strategy(request=request)
+    info = strategy.fetch_for_parent(product) if product.is_parent else strategy.fetch_for_product(product)
+    return info.availability.is_available_to_buy
+
+
+def panel(request, product, form):
+    """The panel's context: forecast and grow conditions; the sign-up only while the product cannot be bought."""
+    forecast = forecasts_for([product]).get(product.pk)
+    return {
+        "product": product,
+        "forecast": forecast,
+        "conditions": conditions_for([product]).get(product.pk),
+        # "Tell me when it is listed" is for a harvest still to come: not while it can be bought.
+        "signup_open": forecast is not None and not can_be_bought(request, product),
+        "signup_form": form,
+        "signup_url": reverse("vibelux:product", args=[product.pk]),
+    }
+
+
 def product_panel_context(request, product_pk):
     """Forecast, grow conditions and sign-up form of a public product, or None when VibeLux knows nothing of it."""
     memo = getattr(request, "_vibelux_panels", None)
@@ -42,16 +64,11 @@ def product_panel_context(request, product_pk):
         memo = request._vibelux_panels = {}
     if product_pk not in memo:
         product = _public_product(request, product_pk)
-        panel = None
         if product is not None:
-            forecast = forecasts_for([product]).get(product.pk)
-            conditions = conditions_for([product]).get(product.pk)
-            if forecast or conditions:
-                panel = {
-                    "product": product, "forecast": forecast, "conditions": conditions,
-                    "signup_form": SignupForm(), "signup_url": reverse("vibelux:product", args=[product.pk]),
-                }
-        memo[product_pk] = panel
+            found = panel(request, product, SignupForm())
+            if found["forecast"] or found["conditions"]:
+                memo[product_pk] = found
+        memo.setdefault(product_pk, None)
     return memo[product_pk]
 
 
@@ -86,14 +103,7 @@ class ProductView(View):
         return redirect(product.get_absolute_url())
 
     def _context(self, request, product, form):
-        panel = {
-            "product": product,
-            "forecast": forecasts_for([product]).get(product.pk),
-            "conditions": conditions_for([product]).get(product.pk),
-            "signup_form": form,
-            "signup_url": reverse("vibelux:product", args=[product.pk]),
-        }
-        return {"product": product, "panel": panel}
+        return {"product": product, "panel": panel(request, product, form)}
 
 
 # --- sellers -----------------------------------------------------------------------

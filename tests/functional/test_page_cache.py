@@ -149,6 +149,21 @@ def test_keys_differ_by_site_theme_and_path():
     assert len({key(), key(host="partner.localhost", site_pk=2), key(theme="harvest"), key(path="/?page=2")}) == 4
 
 
+def test_keys_differ_by_day(monkeypatch):
+    """A page says how fresh produce is: the day before's page is never served (storefront.commerce.freshness)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    request = RequestFactory().get("/")
+    today = timezone.localdate()
+    keys = set()
+    for day in (today, today + timedelta(days=1)):
+        monkeypatch.setattr(timezone, "localdate", lambda day=day: day)
+        keys.add(page_key(request, 1))
+    assert len(keys) == 2
+
+
 def test_page_cache_off_serves_nothing(settings, django_app, product):
     settings.STOREFRONT_PAGE_CACHE = False
     django_app.get(product.get_absolute_url())

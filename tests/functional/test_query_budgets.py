@@ -8,10 +8,13 @@ are today's counts with a little room for a cold per-process cache; lower them
 when a change saves queries.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from haystack import connections
 from oscar.core.loading import get_model
 
@@ -59,10 +62,13 @@ def fresh_index():
 
 
 def catalogue(count):
+    """Produce as the demo's: each card and product page says how fresh it is, from what the page loads anyway."""
     growers = [make_grower("Aire Valley Greens", city="Leeds"), make_grower("Thames Vertical Farm", city="London")]
+    today = timezone.localdate()
     products = [
         make_produce(f"Basil no. {i}", growers[i % 2], price=f"{4 + i % 7}.50", category="Herbs",
-                     variety=["Genovese", "Thai", "Lemon"][i % 3])
+                     variety=["Genovese", "Thai", "Lemon"][i % 3],
+                     harvest_date=today - timedelta(days=i % 3), shelf_life_days=5)
         for i in range(count)
     ]
     rebuild()
@@ -111,6 +117,8 @@ def test_page_fits_its_query_budget(django_app, django_assert_max_num_queries, n
     page = django_app.get(url)  # warms per-process caches (site, theme, plugins, templates)
     if name == "category":
         assert len(page.html.select("article.product_pod, .product_pod")) >= count
+    if name in ("category", "search", "product"):
+        assert len(page.html.select(".freshness")) >= (1 if name == "product" else count)
     if name == "cms home":
         assert [a.text.strip() for a in page.html.select(".category-card__name")] == ["Herbs"]
         assert len(page.html.select(".product-card")) == min(count, 8)

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.urls import reverse
 from django.utils import timezone
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 from oscar.test import factories
 from webtest import Upload
 
@@ -21,6 +21,8 @@ from vibelux.ingest import ingest_batch
 from vibelux.models import Lot, LotAllocation, VibeLuxAccount
 
 StockRecord = get_model("partner", "StockRecord")
+Product = get_model("catalogue", "Product")
+Selector = get_class("partner.strategy", "Selector")
 ShippingEvent = get_model("order", "ShippingEvent")
 ShippingEventType = get_model("order", "ShippingEventType")
 ShippingEventQuantity = get_model("order", "ShippingEventQuantity")
@@ -108,14 +110,19 @@ def test_buyers_cannot_open_the_seller_pages(django_app):
 # --- allocation and traceability ---------------------------------------------------------------
 
 
+def days_ago(days):
+    """A date relative to today: lots are sold only within their best-before (the product's shelf life is 9 days)."""
+    return timezone.localdate() - timedelta(days=days)
+
+
 @pytest.fixture
 def two_lots(grower, rex):
     connection = connect(grower)
     ingest_batch(connection, [("facility", facility())])
     ingest_batch(connection, [
-        ("crop_cycle", crop_cycle()),
-        ("harvest", harvest("hv-new", lot="LOT-NEW", yield_kg=1.5, harvest_date="2026-11-12")),  # 10 heads
-        ("harvest", harvest("hv-old", lot="LOT-OLD", yield_kg=0.45, harvest_date="2026-11-08")),  # 3 heads
+        ("crop_cycle", crop_cycle(planted=days_ago(4 + 38).isoformat())),
+        ("harvest", harvest("hv-new", lot="LOT-NEW", yield_kg=1.5, harvest_date=days_ago(1).isoformat())),  # 10 heads
+        ("harvest", harvest("hv-old", lot="LOT-OLD", yield_kg=0.45, harvest_date=days_ago(4).isoformat())),  # 3 heads
     ])
     return connection
 
@@ -132,6 +139,26 @@ def test_an_order_line_is_allocated_oldest_lot_first(two_lots, rex):
     allocations = {a.lot.lot_number: a.quantity for a in LotAllocation.objects.filter(line=line)}
     assert allocations == {"LOT-OLD": 3, "LOT-NEW": 2}
     assert {lot.lot_number: lot.remaining for lot in Lot.objects.all()} == {"LOT-OLD": 0, "LOT-NEW": 8}
+
+
+def test_an_order_line_never_takes_a_lot_past_its_best_before(grower, rex):
+    connection = connect(grower)
+    ingest_batch(connection, [
+        ("crop_cycle", crop_cycle()),
+        ("harvest", harvest("hv-stale", lot="LOT-STALE", yield_kg=0.45, harvest_date=days_ago(10).isoformat())),
+        ("harvest", harvest("hv-fresh", lot="LOT-FRESH", yield_kg=1.5, harvest_date=days_ago(1).isoformat())),
+    ])
+    order = place_order(rex, 4)
+    allocations = {a.lot.lot_number: a.quantity for a in LotAllocation.objects.filter(line=order.lines.get())}
+    assert allocations == {"LOT-FRESH": 4}
+    # The stock record's stored batches follow the allocation; only the 6 fresh heads left may be sold.
+    record = StockRecord.objects.get(product=rex)
+    assert record.batches == [
+        [days_ago(10).isoformat(), days_ago(1).isoformat(), 3],
+        [days_ago(1).isoformat(), (days_ago(1) + timedelta(days=9)).isoformat(), 6],
+    ]
+    info = Selector().strategy().fetch_for_product(Product.objects.get(pk=rex.pk))
+    assert info.availability.num_available == 6
 
 
 def test_allocations_roll_back_with_a_failed_placement(two_lots, rex):
@@ -157,7 +184,8 @@ def test_the_traceability_export_has_the_key_data_elements(django_app, grower, t
     assert len(rows) == 1
     row = rows[0]
     assert row["product"] == "Butterhead lettuce 'Rex', 1 head" and row["lot"] == "LOT-OLD" and row["quantity"] == "3"
-    assert row["harvest_date"] == "2026-11-08" and row["location"] == "Dundee waterfront farm, Dundee, Scotland"
+    assert row["harvest_date"] == days_ago(4).isoformat()
+    assert row["location"] == "Dundee waterfront farm, Dundee, Scotland"
     assert row["room"] == "Room A" and row["buyer"] == "chef@example.com" and row["order"] == str(order.number)
     assert row["ship_date"] == timezone.localdate().isoformat()
 
@@ -189,7 +217,7 @@ def test_the_product_page_shows_grow_conditions_of_the_lot_on_sale(django_app, t
     assert "LOT-OLD" in panel  # the oldest lot with packs left is the one being sold
     assert "Dundee waterfront farm, Dundee, Room A" in panel and "14.4 mol/m²/day" in panel
     assert "21.5 °C" in panel and "68%" in panel
-    assert "Days to harvest" in panel and "38" in panel  # planted 1 Oct, harvested 8 Nov
+    assert "Days to harvest" in panel and "38" in panel  # planted 38 days before the harvest
 
 
 def test_a_forecast_shows_and_buyers_sign_up_to_hear_when_it_is_listed(django_app, grower, rex):
@@ -205,6 +233,29 @@ def test_a_forecast_shows_and_buyers_sign_up_to_hear_when_it_is_listed(django_ap
     after = form.submit().follow()
     assert "We will email chef@example.com" in after.text
     assert rex.vibelux_signups.get().email == "chef@example.com"
+
+
+def test_the_sign_up_shows_only_while_the_product_cannot_be_bought(django_app, grower, rex):
+    from vibelux.listings import set_attribute
+
+    connection = connect(grower)
+    expected = timezone.localdate() + timedelta(days=10)
+    ingest_batch(connection, [("crop_cycle", crop_cycle(expected=expected.isoformat(), forecast_kg=42))])
+    StockRecord.objects.filter(product=rex).update(num_in_stock=12)
+
+    set_attribute(rex, "harvest_date", days_ago(2))  # in stock, within its 9-day shelf life
+    page = django_app.get(rex.get_absolute_url())
+    assert "Available from" in page.html.select_one(".vibelux-forecast").text  # the forecast still shows
+    assert "vibelux-signup" not in page.forms and "Tell me when it is listed" not in page.text
+    assert not page.html.select(".storefront-badge--vibelux-forecast")
+
+    set_attribute(rex, "harvest_date", days_ago(12))  # the same stock, past its best-before: cannot be bought
+    page = django_app.get(rex.get_absolute_url())
+    assert "Past its best-before" in page.html.select_one(".product_main .availability").text
+    assert "Tell me when it is listed" in page.forms["vibelux-signup"].html.text
+    assert page.html.select(".storefront-badge--vibelux-forecast")
+    grow_page = django_app.get(reverse("vibelux:product", args=[rex.pk]))
+    assert "vibelux-signup" in grow_page.forms
 
 
 def test_the_panel_and_the_badge_of_a_product_page_read_the_product_and_its_crop_cycles_once(django_app, grower, rex):

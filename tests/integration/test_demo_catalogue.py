@@ -3,12 +3,13 @@
 import csv
 import html
 import shutil
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from storefront.demo.loaders import catalogue as loader
 from storefront.demo.loaders.catalogue import DemoDataError, load_catalogue
@@ -20,6 +21,7 @@ ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
+Selector = get_class("partner.strategy", "Selector")
 
 CONTENT_DIR = settings.BASE_DIR / "content"
 pytestmark = pytest.mark.django_db
@@ -66,7 +68,8 @@ def other_grade(grade):
 
 
 def test_load_into_empty_database_creates_the_catalogue(messages):
-    result = load_catalogue(CONTENT_DIR, messages.append)
+    load_day = date(2027, 3, 1)  # any day: harvest dates are counted back from the day of loading
+    result = load_catalogue(CONTENT_DIR, messages.append, today=load_day)
 
     growers = Partner.objects.all()
     assert growers.count() >= 6
@@ -101,7 +104,7 @@ def test_load_into_empty_database_creates_the_catalogue(messages):
     assert product.attr.pack_unit.option == row["pack_unit"]
     assert product.attr.pack_size == float(row["pack_size"])
     assert {option.option for option in product.attr.certifications} == set(row["certifications"].split("|"))
-    assert product.attr.harvest_date.isoformat() == row["harvest_date"]
+    assert product.attr.harvest_date == load_day - timedelta(days=int(row["harvested_days_ago"]))
     assert product.attr.shelf_life_days == int(row["shelf_life_days"])
     assert product.get_product_class().slug == row["product_class"]
     assert product.categories.get().full_name == row["category"]
@@ -113,13 +116,51 @@ def test_load_into_empty_database_creates_the_catalogue(messages):
     assert messages[-1].startswith("Catalogue loaded in")
 
 
+def test_every_demo_product_is_fresh_and_for_sale_on_the_day_it_is_loaded(messages):
+    load_day = date(2027, 3, 1)
+    load_catalogue(CONTENT_DIR, messages.append, today=load_day)
+    strategy = Selector().strategy()
+    strategy.today = load_day
+    spread = set()
+    for product in Product.objects.prefetch_related("stockrecords").select_related("product_class"):
+        info = strategy.fetch_for_product(product)
+        assert info.availability.is_available_to_buy, product.upc
+        fresh = info.availability.freshness
+        assert 0 <= fresh.days_since_harvest <= 3 and fresh.days_left >= 1, (product.upc, fresh)
+        spread.add(fresh.days_since_harvest)
+    assert spread == {0, 1, 2, 3}
+
+
+def test_loading_on_a_later_day_moves_the_harvest_dates_in_place(messages, django_capture_on_commit_callbacks):
+    first_day = date(2027, 3, 1)
+    load_catalogue(CONTENT_DIR, messages.append, today=first_day)
+    before = table_counts()
+    row = product_rows()[0]
+    product = Product.objects.get(upc=row["upc"])
+    harvested = product.attr.harvest_date
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = load_catalogue(CONTENT_DIR, messages.append, today=first_day + timedelta(days=5))
+
+    assert table_counts() == before
+    assert result["products created"] == 0 and result["products updated"] == before["Product"]
+    assert Product.objects.get(upc=row["upc"]).attr.harvest_date == harvested + timedelta(days=5)
+    record = StockRecord.objects.get(product=product)
+    shelf_life = timedelta(days=int(row["shelf_life_days"]))
+    assert record.batches == [[(harvested + timedelta(days=5)).isoformat(),
+                               (harvested + timedelta(days=5) + shelf_life).isoformat(), None]]
+    assert record.next_best_before == harvested + timedelta(days=5) + shelf_life
+    assert callbacks, "the moved products are queued for re-indexing"
+
+
 def test_second_run_creates_and_changes_nothing(messages, django_capture_on_commit_callbacks):
-    load_catalogue(CONTENT_DIR, messages.append)
+    load_day = date(2027, 3, 1)
+    load_catalogue(CONTENT_DIR, messages.append, today=load_day)
     before = table_counts()
     stamps = dict(Product.objects.values_list("upc", "date_updated"))
 
     with django_capture_on_commit_callbacks() as callbacks:
-        again = load_catalogue(CONTENT_DIR, messages.append)
+        again = load_catalogue(CONTENT_DIR, messages.append, today=load_day)
 
     assert {key: value for key, value in again.items() if value} == {}
     assert table_counts() == before
@@ -136,7 +177,7 @@ def test_rerun_updates_changed_rows_in_place(broken_content, messages):
     new_grade = other_grade(first["grade"])
     # line 2: new price, stock and grade; line 3: the harvest date removed
     set_cells(broken_content, {2: {"price": str(new_price), "stock": "7", "grade": new_grade},
-                               3: {"harvest_date": ""}})
+                               3: {"harvested_days_ago": ""}})
     result = load_catalogue(broken_content, messages.append)
 
     assert table_counts() == {**before, "ProductAttributeValue": before["ProductAttributeValue"] - 1}
@@ -156,7 +197,10 @@ def test_rerun_updates_changed_rows_in_place(broken_content, messages):
         (9, "price", "2,05", "the row has 23 fields; the header has 22"),
         (12, "price", "£2.65", 'price "£2.65" is not a number'),
         (20, "category", "Leafy greens > Kale", 'category "Leafy greens > Kale" is not in categories.csv'),
-        (33, "harvest_date", "2026-13-21", 'harvest_date "2026-13-21" is not a valid date'),
+        (33, "harvested_days_ago", "2026-11-21", 'harvested_days_ago "2026-11-21" is not a whole number'),
+        (34, "harvested_days_ago", "-1", 'harvested_days_ago "-1" is below 0'),
+        (35, "harvested_days_ago", "30", "harvested_days_ago 30 is not less than shelf_life_days"),
+        (36, "shelf_life_days", "seven", 'shelf_life_days "seven" is not a valid integer'),
         (40, "grade", "First class", 'grade "First class" is not one of its options'),
     ],
 )
@@ -197,6 +241,19 @@ def test_missing_column_is_reported_against_the_header(broken_content, messages)
     assert "products.csv, line 1: missing column(s): price" in str(error.value)
     assert "unknown column(s): cost" in str(error.value)
     assert Product.objects.count() == 0 and Partner.objects.count() == 0
+
+
+def test_a_fixed_harvest_date_column_says_how_to_give_it(broken_content, messages):
+    path = broken_content / "catalogue" / "products.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",harvested_days_ago,", ",harvest_date,", 1),
+                    encoding="utf-8")
+
+    with pytest.raises(DemoDataError) as error:
+        load_catalogue(broken_content, messages.append)
+
+    text = str(error.value)
+    assert "missing column(s): harvested_days_ago" in text and "unknown column(s): harvest_date" in text
+    assert "give the harvest as harvested_days_ago (whole days before the day the demo is loaded" in text
 
 
 def test_failure_while_writing_rolls_back_rows_and_stored_files(messages, monkeypatch):

@@ -1,8 +1,11 @@
 """manage.py load_demo: one command loads everything, and a second run duplicates nothing."""
 
+import csv
 import io
+from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from oscar.core.loading import get_model
@@ -26,9 +29,19 @@ def counts():
     return {name: model.objects.count() for name, model in COUNTED.items()}
 
 
+def harvest_dates():
+    """{product upc: harvest date} and {lot number: harvest date} as loaded."""
+    from vibelux.models import Lot
+
+    Product = get_model("catalogue", "Product")
+    products = {p.upc: p.attr.harvest_date for p in Product.objects.filter(upc__isnull=False)}
+    return products, dict(Lot.objects.values_list("lot_number", "harvest_date"))
+
+
 def test_loads_every_role_and_a_second_run_creates_nothing():
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    load_day = date(2027, 1, 10)  # the demo's dates are relative to the day it is loaded
+    call_command("load_demo", today=load_day.isoformat(), stdout=out)
     first = counts()
     assert first["growers"] >= 5 and first["products"] >= 120 and first["sites"] == 2
     assert "Demo content loaded" in out.getvalue()
@@ -38,8 +51,23 @@ def test_loads_every_role_and_a_second_run_creates_nothing():
     assert get_user_model().objects.get(email="seller1@example.com").partners.exists()
     assert get_user_model().objects.get(email="marketer@example.com").groups.filter(name="Marketers").exists()
 
-    call_command("load_demo", stdout=io.StringIO())
+    with (settings.BASE_DIR / "content" / "catalogue" / "products.csv").open(encoding="utf-8") as handle:
+        row = next(csv.DictReader(handle))
+    products, lots = harvest_dates()
+    assert products[row["upc"]] == load_day - timedelta(days=int(row["harvested_days_ago"]))
+    assert lots == {"TLF-BAS-0142": load_day - timedelta(days=1), "TLF-PEA-0087": load_day - timedelta(days=1)}
+
+    # Loaded again two days later: nothing new, every date moved along in place.
+    call_command("load_demo", today=(load_day + timedelta(days=2)).isoformat(), stdout=io.StringIO())
     assert counts() == first
+    moved_products, moved_lots = harvest_dates()
+    assert moved_products[row["upc"]] == products[row["upc"]] + timedelta(days=2)
+    assert moved_lots == {lot: day + timedelta(days=2) for lot, day in lots.items()}
+
+
+def test_a_bad_day_is_a_clear_error():
+    with pytest.raises(CommandError, match="--today '2027-13-01' is not a date; write it as YYYY-MM-DD"):
+        call_command("load_demo", today="2027-13-01", stdout=io.StringIO())
 
 
 def test_the_demo_ships_to_the_united_kingdom_and_names_its_sites():

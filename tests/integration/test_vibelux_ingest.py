@@ -204,10 +204,15 @@ def test_buyers_who_signed_up_are_emailed_once_when_stock_arrives(connection, re
                                                                   django_capture_on_commit_callbacks):
     StockRecord.objects.filter(product=rex).update(num_in_stock=0)
     ForecastSignup.objects.create(product=rex, email="chef@example.com")
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    stale = (timezone.localdate() - timedelta(days=30)).isoformat()  # the shelf life is 9 days
     with django_capture_on_commit_callbacks(execute=True):
-        ingest_batch(connection, [("harvest", harvest())])
+        ingest_batch(connection, [("harvest", harvest("hv-0", lot="LOT-000", harvest_date=stale))])
+    assert mail.outbox == []  # stock past its best-before is not "listed"
     with django_capture_on_commit_callbacks(execute=True):
-        ingest_batch(connection, [("harvest", harvest("hv-2", lot="LOT-002"))])
+        ingest_batch(connection, [("harvest", harvest(harvest_date=yesterday))])
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(connection, [("harvest", harvest("hv-2", lot="LOT-002", harvest_date=yesterday))])
     assert [m.to for m in mail.outbox] == [["chef@example.com"]]
     assert "is now available" in mail.outbox[0].subject
 

@@ -11,15 +11,17 @@ from the cache until something it depends on changes.
 The key names everything a fragment depends on beyond its own content:
 the page cache's purge generation (any edit that purges pages purges
 fragments too, under the same rules, STOREFRONT_PAGE_CACHE_PURGE_MODELS),
-the host, the Wagtail site, the theme, the language, the fragment's name and
-the facts the template passes (a product's change stamp and stock, say).
+the host, the Wagtail site, the theme, the language, the fragment's name,
+the facts the template passes (a product's change stamp and stock, say) and
+the local date (a product's freshness, "harvested 2 days ago", changes with
+the day).
 Fragments are only ever served to anonymous visitors: a signed-in buyer's
 page shows their wish lists, alerts and review rights, and is rendered
 afresh. The CSRF tokens of forms inside a fragment are stored as a
 placeholder and replaced by the visitor's own token when served.
 
 STOREFRONT_FRAGMENT_CACHE_SECONDS (default 300, as the page cache) bounds
-how long anything else can lag (relative dates such as "harvest in 3 days");
+how long anything else can lag;
 0 turns fragments off. Kept in this process first (a bounded LRU) and in the
 shared cache second, as product cards are (storefront.search.cards).
 """
@@ -29,6 +31,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from .keys import current_generation
@@ -63,6 +66,9 @@ def fragment_key(request, name, facts):
         get_language(),
         name,
         facts,
+        # Fragments say how long ago produce was harvested and sell nothing past its best-before:
+        # each day has its own keys, so yesterday's "harvested today" is never served.
+        timezone.localdate().isoformat(),
     )
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     return f"fragment:v1:{digest}"

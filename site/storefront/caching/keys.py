@@ -1,10 +1,11 @@
-"""Cache keys of whole pages: the generation, the Wagtail site, the theme and the full path."""
+"""Cache keys of whole pages: the generation, the Wagtail site, the theme, the full path and the day."""
 
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.core.cache import caches
+from django.utils import timezone
 
 GENERATION_KEY = "pagecache:generation"
 
@@ -53,7 +54,7 @@ def bump_generation():
 
 
 def page_key(request, generation):
-    """Key of this request's page: one white-label site or theme never reads another's page."""
+    """Key of this request's page: one white-label site or theme never reads another's page, nor one day another's."""
     site = getattr(request, "_wagtail_site", None)
     theme = getattr(request, "theme", None)
     parts = [
@@ -63,6 +64,9 @@ def page_key(request, generation):
         getattr(theme, "name", "-"),
         request.get_full_path(),
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        # Pages say how fresh produce is ("harvested today") and sell nothing past its best-before:
+        # at midnight every key changes, before the freshness sweep purges.
+        timezone.localdate().isoformat(),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"pagecache:{generation}:{digest}"

@@ -9,7 +9,8 @@ class CommerceConfig(AppConfig):
     verbose_name = "Storefront commerce"
 
     def ready(self):
-        from . import analytics, sites
+        from . import analytics, freshness, sites
 
         analytics.replace_oscar_counters()
         sites.connect_signals()
+        freshness.connect_receivers()

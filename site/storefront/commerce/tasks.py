@@ -86,3 +86,16 @@ def _flush(event, field):
     if pending:
         cache.set(pending_key(event), (cache.get(pending_key(event)) or set()) | pending, timeout=None)
     return flushed
+
+
+@shared_task
+def sweep_past_best_before():
+    """Daily, just after midnight: stock gone past its best-before stops showing "In stock".
+
+    Re-indexes the products whose stock expired since the last sweep and
+    purges the page cache once (storefront.commerce.freshness.sweep); a
+    second run the same day finds nothing. Returns the product ids.
+    """
+    from .freshness import sweep
+
+    return sweep()

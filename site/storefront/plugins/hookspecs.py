@@ -96,6 +96,24 @@ def storefront_product_index_data(products):
 
 
 @hookspec
+def storefront_stock_batches(stockrecord_ids):
+    """The harvested batches (lots) that make up these stock records' stock. Collects.
+
+    Return ``{stockrecord_id: [StockBatch, ...]}`` (``storefront.plugins.types``),
+    oldest harvest first, for the stock records whose stock the plugin tracks
+    by batch; leave the others out. A record the plugin answers is sold from
+    its batches: what the batches still within their best-before hold (never
+    more than the record's stock). A record no plugin answers is judged by its
+    product's ``harvest_date`` and ``shelf_life_days`` attributes.
+
+    Freshness is a fact of the stock, not of a site, so this hook gets no site
+    or config. It is asked when stock or its batches change and by the daily
+    freshness sweep (``storefront.commerce.freshness``), never while a page
+    renders: the answer is kept on the stock record.
+    """
+
+
+@hookspec
 def storefront_search_facets():
     """Search facets the plugin's index fields support. Collects.
 

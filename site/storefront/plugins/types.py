@@ -21,6 +21,21 @@ class Badge:
 
 
 @dataclass(frozen=True)
+class StockBatch:
+    """Part of a stock record's stock that was harvested together (a lot), and how many units of it are left.
+
+    ``harvested`` and ``best_before`` are dates (either may be None when not
+    known); ``quantity`` is the units of this batch still unsold, or None when
+    the batch is the stock record's whole stock. The storefront sells a batch
+    up to and including its best-before day, never after.
+    """
+
+    harvested: object = None
+    best_before: object = None
+    quantity: int | None = None
+
+
+@dataclass(frozen=True)
 class Assets:
     """Stylesheets and scripts a plugin adds to every page of a site (static paths or URLs)."""
 

@@ -4,8 +4,9 @@ Rendering Oscar's card (image thumbnail, price, stock, add-to-basket form,
 plugin badges) costs a few milliseconds a card, which on a page of 24 is most
 of a search page's time. A card's HTML depends on the product, its stock
 records and images, the site (host and theme), the language and whether the
-buyer is signed in, so it is cached under a key made of exactly those; a
-change to any of them makes a new key. The key also carries the page cache's
+buyer is signed in, so it is cached under a key made of exactly those (and
+the day: a card says how many days ago its produce was harvested); a change
+to any of them makes a new key. The key also carries the page cache's
 purge generation (storefront.caching), which an edit of a site, theme or
 plugin setting bumps, so a plugin switched off takes its badges off the cards
 at once where caching is on; SEARCH_CARD_CACHE_SECONDS (default 300) bounds
@@ -29,6 +30,7 @@ from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template import RequestContext
 from django.template.loader import select_template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -59,6 +61,10 @@ def card_key(request, facts):
         facts.rating,
         stock,
         images,
+        facts.batches,
+        # Cards say how fresh the produce is ("Harvested 2 days ago") and sell nothing past its
+        # best-before: a card rendered yesterday is never shown today.
+        timezone.localdate().isoformat(),
     )
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     return f"search:card:v2:{digest}"

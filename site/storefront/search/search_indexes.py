@@ -3,7 +3,10 @@
 Haystack discovers ProductIndex here (this app replaces Oscar's search app).
 prepare_chunk() builds the documents of a list of products from a handful of
 flat queries (stock, growers, categories, attributes) for the whole list,
-rather than several queries per product; every writer (the rebuild command,
+rather than several queries per product; a product is "In stock" when some
+of its stock may be sold today by the pricing strategy's rule (within its
+best-before, storefront.commerce.freshness), so the daily freshness sweep
+re-indexes the products whose stock expired; every writer (the rebuild command,
 the Celery tasks, the benchmark's Whoosh run) goes through it.
 
 Fields a plugin adds come from extra_fields.collect_extra_index_fields().
@@ -11,11 +14,13 @@ Fields a plugin adds come from extra_fields.collect_extra_index_fields().
 
 import re
 
+from django.utils import timezone
 from haystack import indexes
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.utils import get_identifier
 from oscar.core.loading import get_model
 
+from storefront.commerce import freshness
 from storefront.commerce.partner.models import CERTIFICATIONS
 
 from .extra_fields import collect_extra_index_fields_many
@@ -132,10 +137,14 @@ class ProductIndex(indexes.SearchIndex, indexes.Indexable):
         if parent_ids:
             owner.update(Product.objects.filter(parent_id__in=parent_ids).values_list("pk", "parent_id"))
         records = {}
-        for product_id, partner_id, price, in_stock, allocated in StockRecord.objects.filter(product_id__in=list(owner)).values_list(
-            "product_id", "partner_id", "price", "num_in_stock", "num_allocated"
+        today = timezone.localdate()
+        for product_id, partner_id, price, in_stock, allocated, batches in StockRecord.objects.filter(product_id__in=list(owner)).values_list(
+            "product_id", "partner_id", "price", "num_in_stock", "num_allocated", "batches"
         ):
-            records.setdefault(owner[product_id], []).append((partner_id, price, in_stock, allocated))
+            # What may be sold today: the strategy's own rule (storefront.commerce.freshness), so the
+            # availability facet never says "In stock" of produce past its best-before.
+            sellable = freshness.of_values(batches, in_stock, allocated, today).sellable
+            records.setdefault(owner[product_id], []).append((partner_id, price, in_stock, allocated, sellable))
         partner_ids = {r[0] for rs in records.values() for r in rs}
         partners = {p.pk: p for p in Partner.objects.filter(pk__in=partner_ids).only(
             "pk", "name", "region", "city", "latitude", "longitude", "certifications")}
@@ -174,8 +183,8 @@ class ProductIndex(indexes.SearchIndex, indexes.Indexable):
                     return attributes[code]
             return None
 
-        prices = [float(price) for _, price, _, _ in records if price is not None]
-        in_stock = sum(max(0, (stock or 0) - (allocated or 0)) for _, _, stock, allocated in records)
+        prices = [float(price) for _, price, *_ in records if price is not None]
+        in_stock = sum(sellable for *_, sellable in records)
         certifications = set(_as_list(attribute("certification")))
         for partner in partners:
             certifications.update(CERTIFICATIONS.get(code, code) for code in partner.certification_codes)

@@ -5,8 +5,8 @@ through here, so they share validation, the backend call and the error
 handling (SearchUnavailable means "show the search-unavailable page").
 
 A page of results first reads only what a product card's cache key is made
-of (the products' change stamps, stock records and images: two flat
-queries); the full products (Oscar's base queryset with its prefetches) are
+of (the products' change stamps, stock records with their batches, and
+images: two flat queries); the full products (Oscar's base queryset with its prefetches) are
 loaded, for the whole page in one batch, only when something asks for a
 result's `object`: a card that is not cached yet, or code that wants the
 product itself.
@@ -34,6 +34,7 @@ class CardFacts:
     rating: object
     stock: tuple  # ((stock record pk, price, num_in_stock, num_allocated), ...) by pk
     images: tuple  # ((image pk, original), ...) in display order
+    batches: tuple = ()  # each stock record's stored batches (storefront.commerce.freshness), as stock is ordered
 
 
 class PageProducts:
@@ -111,23 +112,24 @@ def card_facts(pks):
     pks = list(pks)
     if not pks:
         return {}
-    products, stock, images = {}, defaultdict(list), defaultdict(list)
+    products, stock, images, batches = {}, defaultdict(list), defaultdict(list), defaultdict(list)
     rows = (
         Product.objects.filter(pk__in=pks)
         .order_by("pk", "stockrecords__pk")
         .values_list("pk", "date_updated", "rating", "stockrecords__pk", "stockrecords__price",
-                     "stockrecords__num_in_stock", "stockrecords__num_allocated")
+                     "stockrecords__num_in_stock", "stockrecords__num_allocated", "stockrecords__batches")
     )
-    for pk, date_updated, rating, record_pk, *record in rows:
+    for pk, date_updated, rating, record_pk, *record, record_batches in rows:
         products[pk] = (date_updated, rating)
         if record_pk is not None:
             stock[pk].append((record_pk, *record))
+            batches[pk].append(repr(record_batches))
     ordering = ProductImage._meta.ordering or ["pk"]
     image_rows = ProductImage.objects.filter(product_id__in=pks).order_by(*ordering, "pk")
     for product_id, *image in image_rows.values_list("product_id", "pk", "original"):
         images[product_id].append(tuple(image))
     return {
-        pk: CardFacts(pk, date_updated, rating, tuple(stock[pk]), tuple(images[pk]))
+        pk: CardFacts(pk, date_updated, rating, tuple(stock[pk]), tuple(images[pk]), tuple(batches[pk]))
         for pk, (date_updated, rating) in products.items()
     }
 

@@ -29,9 +29,18 @@ def make_grower(name, city="Leeds", region=None, certifications="", lat=None, lo
 
 
 def make_produce(title, grower, price="5.00", num_in_stock=10, product_class="Herbs", category=None,
-                 growing_method="hydroponic", pack_size_kg=None, variety=None, description=""):
-    """A standalone product stocked by `grower`, with the attributes the index reads."""
+                 growing_method="hydroponic", pack_size_kg=None, variety=None, description="",
+                 harvest_date=None, shelf_life_days=None):
+    """A standalone product stocked by `grower`, with the attributes the index reads.
+
+    With ``harvest_date`` (a date) and ``shelf_life_days`` it is sold until
+    its best-before, as the demo's produce is (storefront.commerce.freshness).
+    """
     attributes = {"growing_method": growing_method}
+    if harvest_date is not None:
+        attributes["harvest_date"] = harvest_date.isoformat()
+    if shelf_life_days is not None:
+        attributes["shelf_life_days"] = str(shelf_life_days)
     if pack_size_kg is not None:
         attributes["pack_size_kg"] = str(pack_size_kg)
     if variety:

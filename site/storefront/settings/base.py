@@ -8,6 +8,7 @@ import this module and change only what they must.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F401,F403  (every OSCAR_* default, in one place)
@@ -292,6 +293,10 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-payments": {"task": "storefront.payments.tasks.reconcile_payments", "schedule": 900.0},
     # Saved-search alerts go out once a day (a day's new products in one email).
     "send-saved-search-alerts": {"task": "storefront.search.tasks.send_saved_search_alerts", "schedule": 86400.0},
+    # Stock past its best-before leaves the "In stock" facet and cached pages just after midnight.
+    "sweep-past-best-before": {
+        "task": "storefront.commerce.tasks.sweep_past_best_before", "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 # Search (django-haystack). The embedded default needs no server: documents live

@@ -74,9 +74,9 @@ def load_page_relations(product):
 
 
 def product_facts(product):
-    """What a product page fragment depends on besides the purge generation: the product's change stamp and stock."""
+    """What a product page fragment depends on besides the purge generation and the day: the product's change stamp and stock."""
     stock = tuple(
-        (record.pk, str(record.price), record.num_in_stock, record.num_allocated)
+        (record.pk, str(record.price), record.num_in_stock, record.num_allocated, repr(record.batches))
         for record in product.stockrecords.all()
     )
     return (product.pk, product.date_updated.isoformat() if product.date_updated else "", stock)

@@ -1,10 +1,17 @@
-"""Partner = grower. Oscar's abstract partner plus the grower's public profile."""
+"""Partner = grower. Oscar's abstract partner plus the grower's public profile; stock records with their batches.
+
+StockRecord is Oscar's plus the freshness of its stock (``batches``, and
+``next_best_before`` for the daily sweep), written only by
+storefront.commerce.freshness.refresh(): pricing a listing, a product page or
+a basket reads them with the stock records it loads anyway, instead of a
+product's attributes and a plugin's lots per product.
+"""
 
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from oscar.apps.partner.abstract_models import AbstractPartner
+from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRecord
 
 CERTIFICATIONS = {
     "organic": "Organic",
@@ -59,6 +66,18 @@ class Partner(AbstractPartner):
             )
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError("Give both latitude and longitude, or neither.")
+
+
+class StockRecord(AbstractStockRecord):
+    batches = models.JSONField(
+        default=list, blank=True, editable=False,
+        help_text="The harvested batches of this stock, oldest first: [harvested, best before, units left or null "
+        "for the whole stock]. Written by storefront.commerce.freshness.refresh().",
+    )
+    next_best_before = models.DateField(
+        null=True, blank=True, editable=False, db_index=True,
+        help_text="The next best-before of a batch with stock left; the daily sweep re-checks records once it passes.",
+    )
 
 
 from oscar.apps.partner.models import *  # noqa: E402,F401,F403

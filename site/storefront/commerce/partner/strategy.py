@@ -14,16 +14,29 @@ visibility, ``storefront.plugins.visibility``) is priced as usual but is
 unavailable: a signed-in buyer's basket follows them from site to site, and
 a partner site must not sell what it hides. Oscar then shows the line with
 its warning and checkout refuses the basket until the line is removed.
+
+Produce past its best-before is not sold (``FreshStockRequired``): the
+quantity a stock record may sell is what ``storefront.commerce.freshness``
+finds in its batches (VibeLux lots where a plugin tracks them, else the
+product's harvest date plus shelf life), read from the stock record itself,
+so it costs no query. Stock that is all past its best-before is
+"Past its best-before": not purchasable, and the basket and checkout say so
+(Oscar asks the same policy there). The strategy reads today's date once,
+when it is made (``today=`` in tests), so one request judges every product
+by the same day.
 """
 
 from django.db.models import prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from oscar.apps.partner import availability
 from oscar.apps.partner.availability import Unavailable
 from oscar.apps.partner.strategy import Default as CoreDefault
 from oscar.apps.partner.strategy import Selector as CoreSelector
 from oscar.apps.partner.strategy import *  # noqa: F401,F403  (the rest of Oscar's module, unchanged)
 from oscar.apps.partner.strategy import PurchaseInfo
 
+from storefront.commerce import freshness
 from storefront.plugins.scope import current_scope
 from storefront.plugins.visibility import visible_ids
 
@@ -50,6 +63,53 @@ class NotSoldOnThisSite(Unavailable):
         return False, _("not sold on this site")
 
 
+class PastBestBefore(Unavailable):
+    """Stock is held, but all of it is past its best-before: not sold."""
+
+    code = "outofstock"
+
+    def __init__(self, fresh):
+        self.freshness = fresh
+
+    @property
+    def message(self):
+        return _("Past its best-before")
+
+    def is_purchase_permitted(self, quantity):
+        return False, _("past its best-before date (%(date)s)") % {"date": freshness.short_date(self.freshness.best_before)}
+
+
+class FreshInStock(availability.StockRequired):
+    """Oscar's stock-required policy over the units still within their best-before."""
+
+    def __init__(self, fresh):
+        super().__init__(fresh.sellable)
+        self.freshness = fresh
+
+
+class FreshAvailable(availability.Available):
+    """Stock not tracked (always available) and not past its best-before."""
+
+    def __init__(self, fresh):
+        self.freshness = fresh
+
+
+class FreshStockRequired:
+    """Availability mixin: Oscar's StockRequired, selling only stock within its best-before."""
+
+    def availability_policy(self, product, stockrecord):
+        if not stockrecord:
+            return Unavailable()
+        tracked = product.get_product_class().track_stock
+        fresh = self.freshness_of(stockrecord, tracked)
+        if fresh.past_best_before:
+            return PastBestBefore(fresh)
+        return FreshInStock(fresh) if tracked else FreshAvailable(fresh)
+
+    def freshness_of(self, stockrecord, tracked=True):
+        return freshness.of_stockrecord(stockrecord, self.today, tracked)
+
+
 class BasketLinePrefetch:
     def fetch_for_line(self, line, stockrecord=None):
         if line.basket_id is None:
@@ -61,8 +121,12 @@ class BasketLinePrefetch:
         return info
 
 
-class Default(BasketLinePrefetch, CoreDefault):
-    """Oscar's Default strategy (first stock record, prices without tax), pricing basket lines in bulk."""
+class Default(BasketLinePrefetch, FreshStockRequired, CoreDefault):
+    """Oscar's Default strategy (first stock record, prices without tax): fresh stock only, basket lines priced in bulk."""
+
+    def __init__(self, request=None, today=None):
+        super().__init__(request)
+        self.today = today or timezone.localdate()
 
 
 class Selector(CoreSelector):

@@ -20,8 +20,15 @@ category slug path, product class slug, attribute code, product UPC, stock
 record partner, image and logo file name) and updating them in place, so a second run
 creates nothing. Products are written in batches with bulk queries, because
 saving them one by one through ``product.attr`` costs a handful of queries per
-attribute. Bulk writes send no model signals, so the loader itself queues the
-search index update for the products it created or changed (after commit).
+attribute. Bulk writes send no model signals, so the loader itself writes the
+stock records' batches (storefront.commerce.freshness) and queues the search
+index update for the products it created or changed (after commit).
+
+Harvest dates are relative: products.csv gives ``harvested_days_ago`` and the
+loader writes the ``harvest_date`` attribute as that many days before the day
+it runs (``today``), so the demo is fresh whenever it is loaded, and loading
+it again on a later day moves the dates along. Every product must still be
+within its shelf life on that day.
 """
 
 import csv
@@ -30,7 +37,7 @@ import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -46,6 +53,7 @@ from oscar.checks import use_productcategory_materialised_view
 from oscar.core.loading import get_model
 from PIL import Image, UnidentifiedImageError
 
+from storefront.commerce import freshness
 from storefront.commerce.partner.models import CERTIFICATIONS
 from storefront.search.tasks import queue_reindex
 
@@ -79,6 +87,12 @@ CERTIFICATION_OPTIONS = {"organic": "organic", "gap": "gap"}
 
 PRODUCT_COLUMNS = ("upc", "slug", "title", "product_class", "category", "grower", "sku", "price", "stock",
                    "image", "description")
+# Date attributes given in products.csv as days before the load day, so the demo never goes stale.
+RELATIVE_DATE_COLUMNS = {"harvest_date": "harvested_days_ago"}
+COLUMN_HINTS = {
+    "harvest_date": "give the harvest as harvested_days_ago (whole days before the day the demo is loaded, "
+                    "e.g. 2), so the demo's produce is fresh whenever it is loaded",
+}
 KINDS = ("growers", "categories", "product classes", "product attributes", "attribute options", "products",
          "stock records", "product images", "image files")
 
@@ -267,8 +281,11 @@ class _RowReader:
         return value
 
 
-def _read_csv(path, required_columns, problems):
-    """Yield a _RowReader per data row, or record why the file cannot be read."""
+def _read_csv(path, required_columns, problems, hints=None):
+    """Yield a _RowReader per data row, or record why the file cannot be read.
+
+    ``hints`` gives the fix for a known wrong column ({column: fix}).
+    """
     if not path.is_file():
         problems.append(Problem(path, None, "the file is missing", "restore it from version control"))
         return
@@ -290,8 +307,9 @@ def _read_csv(path, required_columns, problems):
             problems.append(Problem(path, 1, f"missing column(s): {', '.join(missing)}",
                                     f"add them to the header; the columns are: {', '.join(required_columns)}"))
         if unknown:
+            fix = "; ".join((hints or {})[column] for column in unknown if column in (hints or {}))
             problems.append(Problem(path, 1, f"unknown column(s): {', '.join(unknown)}",
-                                    "remove them or correct their spelling"))
+                                    fix or "remove them or correct their spelling"))
         if missing or unknown:
             return
         line = 1
@@ -320,9 +338,13 @@ def _check_unique(row, seen, key, label):
     return True
 
 
-def read_catalogue(folder):
-    """Read and check every file in ``folder``; return CatalogueData or raise DemoDataError."""
+def read_catalogue(folder, today=None):
+    """Read and check every file in ``folder``; return CatalogueData or raise DemoDataError.
+
+    Relative dates (``harvested_days_ago``) are counted back from ``today`` (default: the local date).
+    """
     folder = Path(folder)
+    today = today or timezone.localdate()
     problems = []
     data = CatalogueData()
     if not folder.is_dir():
@@ -333,7 +355,7 @@ def read_catalogue(folder):
     _read_product_classes(folder / "product_classes.csv", data, problems)
     _read_option_groups(folder / "attribute_options.csv", data, problems)
     _read_attributes(folder / "product_attributes.csv", data, problems)
-    _read_products(folder / "products.csv", folder / "images", data, problems)
+    _read_products(folder / "products.csv", folder / "images", data, problems, today)
     if problems:
         raise DemoDataError(problems)
     return data
@@ -506,6 +528,30 @@ def _attribute_value(row, attribute, option_groups):
     return values if kind == "multi_option" else values[0]
 
 
+def _days_ago_value(row, attribute, column, today):
+    """A date attribute given as whole days before ``today`` (harvested_days_ago); None when empty or bad."""
+    raw = (row.cells.get(column) or "").strip()
+    if not raw:
+        if attribute.required:
+            row.problem(f"{column} is empty but required for {attribute.product_class}",
+                        "give the whole days between the harvest and the day the demo is loaded, e.g. 2")
+        return None
+    if attribute.type != "date":
+        row.problem(f"{column} is given but the {attribute.code} attribute of {attribute.product_class} is a "
+                    f"{attribute.type}, not a date", f"make {attribute.code} a date attribute in product_attributes.csv")
+        return None
+    try:
+        days = int(raw)
+    except ValueError:
+        row.problem(f'{column} "{raw}" is not a whole number',
+                    "write the whole days between the harvest and the day the demo is loaded, e.g. 2 (0: that day)")
+        return None
+    if days < 0:
+        row.problem(f'{column} "{raw}" is below 0', "give 0 (harvested on the day the demo is loaded) or more")
+        return None
+    return today - timedelta(days=days)
+
+
 def _check_file(row, column, name, folder, found):
     """Check that the image ``name`` is in ``folder``; record it in ``found`` ({name: path}) when it is."""
     if "/" in name or "\\" in name or name.startswith("."):
@@ -527,7 +573,7 @@ def _check_file(row, column, name, folder, found):
     found[name] = path
 
 
-def _read_products(path, images_folder, data, problems):
+def _read_products(path, images_folder, data, problems, today):
     attributes = defaultdict(dict)
     for attribute in data.attributes:
         attributes[attribute.product_class][attribute.code] = attribute
@@ -535,7 +581,8 @@ def _read_products(path, images_folder, data, problems):
     growers = {g.code: g for g in data.growers}
     categories = {c.names for c in data.categories}
     seen_upc, seen_slug, seen_sku = {}, {}, {}
-    for row in _read_csv(path, PRODUCT_COLUMNS + attribute_columns, problems):
+    file_columns = tuple(RELATIVE_DATE_COLUMNS.get(code, code) for code in attribute_columns)
+    for row in _read_csv(path, PRODUCT_COLUMNS + file_columns, problems, hints=COLUMN_HINTS):
         upc = row.text("upc", max_length=64)
         slug = row.slug("slug", max_length=255)
         title = row.text("title", max_length=255)
@@ -569,12 +616,19 @@ def _read_products(path, images_folder, data, problems):
             _check_file(row, "image", image, images_folder, data.images)
         values = {}
         class_attributes = attributes.get(product_class, {})
-        for code in attribute_columns:
-            if code in class_attributes:
+        for code, column in zip(attribute_columns, file_columns, strict=True):
+            if code in class_attributes and column != code:
+                values[code] = _days_ago_value(row, class_attributes[code], column, today)
+            elif code in class_attributes:
                 values[code] = _attribute_value(row, class_attributes[code], data.option_groups)
-            elif (row.cells.get(code) or "").strip():
-                row.problem(f'{code} is given but class "{product_class}" has no such attribute',
+            elif (row.cells.get(column) or "").strip():
+                row.problem(f'{column} is given but class "{product_class}" has no {code} attribute',
                             "leave the cell empty or add the attribute to product_attributes.csv")
+        harvested, shelf_life = values.get(freshness.HARVEST_DATE), values.get(freshness.SHELF_LIFE)
+        if isinstance(harvested, date) and isinstance(shelf_life, int) and (today - harvested).days >= shelf_life:
+            row.problem(f"harvested_days_ago {(today - harvested).days} is not less than shelf_life_days "
+                        f"{shelf_life}: the product would reach its best-before by the day it is loaded",
+                        "give a harvested_days_ago below shelf_life_days, so every demo product can be bought")
         held = growers[grower].certifications if grower in growers else None
         claimed = values.get("certifications") or []
         if held is not None and isinstance(claimed, list):
@@ -629,16 +683,18 @@ def _upsert(model, existing, key, values, counts, kind):
     return instance
 
 
-def load_catalogue(content_dir: Path, progress) -> dict:
+def load_catalogue(content_dir: Path, progress, today=None) -> dict:
     """Load content_dir/catalogue into the database; return counts created/updated per kind.
 
     ``progress`` is called with a one-line message as the load goes on. Raises
-    DemoDataError, and writes nothing, when a file has a problem.
+    DemoDataError, and writes nothing, when a file has a problem. Harvest
+    dates are counted back from ``today`` (default: the local date).
     """
     started = time.perf_counter()
+    today = today or timezone.localdate()
     folder = Path(content_dir) / CATALOGUE_FOLDER
     progress(f"Reading {_display_path(folder)}")
-    data = read_catalogue(folder)
+    data = read_catalogue(folder, today)
     progress(f"Checked {len(data.growers)} growers, {len(data.categories)} categories, "
              f"{len(data.products)} products")
     counts = _Counts()
@@ -657,7 +713,7 @@ def load_catalogue(content_dir: Path, progress) -> dict:
             categories = _sync_categories(data, counts)
             context = {"classes": classes, "attributes": attributes, "options": option_lookup,
                        "group_codes": {group.pk: code for code, group in groups.items()},
-                       "growers": growers, "categories": categories, "images": image_names,
+                       "growers": growers, "categories": categories, "images": image_names, "today": today,
                        "demo_category_ids": {c.pk for c in categories.values()}}
             total = len(data.products)
             for start in range(0, total, PRODUCT_BATCH_SIZE):
@@ -833,7 +889,9 @@ def _sync_product_batch(rows, context, counts):
     counts.updated["products"] += len(touched)
     stock_touched = _sync_stock_records(rows, products, context, counts)
     image_touched = _sync_images(rows, products, context, counts)
-    bump = touched | stock_touched | image_touched
+    # The stock records' batches follow the harvest dates just written (bulk writes send no signals).
+    fresh_touched, _ = freshness.refresh(product_ids=[p.pk for p in products.values()], today=context["today"])
+    bump = touched | stock_touched | image_touched | (fresh_touched - new_ids)
     counts.changed_product_ids |= bump | new_ids
     if bump:
         # Search indexes pick up changes by date_updated; bulk writes skip auto_now.
