@@ -764,8 +764,11 @@ def build_products(previous_ids):
                 first_of_crop = not any(row["image"] == f"{crop.key}.jpg" for row in rows)
                 pack = format_size(size, unit)
                 title = f"{crop.name} '{variety}', {pack}"
+                # Two growers may sell the same pack under the same name (cards and pages name the
+                # grower beside it); the slug, which must be unique, carries the grower's name.
+                slug_text = title
                 if any(row["title"] == title for row in rows):
-                    title = f"{crop.name} '{variety}', {pack} ({grower['name']})"
+                    slug_text = f"{title} {grower['name']}"
                 grade = rng.choices(["Extra", "Class I", "Class II"],
                                     weights=[1, 6, 3] if catering else [3, 6, 1])[0]
                 grade_factor = {"Extra": 1.12, "Class I": 1.0, "Class II": 0.82}[grade]
@@ -788,7 +791,7 @@ def build_products(previous_ids):
                 brix = extras.get("brix")
                 rows.append({
                     "upc": upc,
-                    "slug": crop.feature_slug if crop.feature_slug and first_of_crop else slugify(title),
+                    "slug": crop.feature_slug if crop.feature_slug and first_of_crop else slugify(slug_text),
                     "title": title,
                     "product_class": crop.product_class,
                     "category": crop.category,

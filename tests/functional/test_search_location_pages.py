@@ -23,12 +23,17 @@ def demo():
 
 
 def cards(page):
-    """[(title, distance text)] of the result grid."""
+    """[("title (grower)", distance text)] of the result grid."""
     out = []
     for item in page.html.select(".search-products li.search-result"):
         distance = item.select_one(".search-distance")
-        out.append((item.select_one("h3 a")["title"], distance.text.strip() if distance else None))
+        out.append((card_name(item), distance.text.strip() if distance else None))
     return out
+
+
+def card_name(item):
+    """A card's product name with the grower the card names: "Sweet basil 'Genovese', 30 g (Ancoats Microgreens)"."""
+    return f"{item.select_one('h3 a').text.strip()} ({item.select_one('.product-card__grower a').text.strip()})"
 
 
 def test_basil_near_m1_within_50_km_lists_the_manchester_growers_basil_with_its_distance(django_app, demo):
@@ -70,5 +75,5 @@ def test_a_category_keeps_the_place_on_its_way_to_its_own_url_and_shows_distance
     assert moved.status_code == 301 and moved.location.endswith("?location=M1&sort_by=distance")
     page = moved.follow()
     first = page.html.select("li.search-result")[0]
-    assert "(Ancoats Microgreens)" in first.select_one("h3 a")["title"]
+    assert "(Ancoats Microgreens)" in card_name(first)
     assert first.select_one(".search-distance").text.strip() == "0.9 km away"
