@@ -134,3 +134,19 @@ def test_a_harvest_date_edited_in_the_seller_dashboard_decides_at_once(django_ap
     product_page = django_app.get(basil.get_absolute_url())
     assert "Past its best-before" in product_page.html.select_one(".product_main .availability").text
     assert product_page.html.select_one("#add_to_basket_form") is None
+
+
+def test_placing_an_order_refuses_stock_that_went_past_its_best_before_since_the_basket(herbs):
+    """The last check, under the stock rows' locks, counts only what may be sold that day."""
+    from oscar.apps.basket.models import Basket
+    from oscar.apps.partner.strategy import Default
+
+    from storefront.commerce.checkout.stock import OutOfStock, lock_and_check_stock
+
+    basil, _ = herbs
+    basket = Basket.objects.create()
+    basket.strategy = Default()  # priced as the day the buyer filled it: still fresh
+    basket.add_product(basil, 2)
+    assert lock_and_check_stock(basket, today=days_ago(0))  # within its best-before: the rows, locked
+    with pytest.raises(OutOfStock, match="Genovese basil: past its best-before"):
+        lock_and_check_stock(basket, today=days_ago(-5))
