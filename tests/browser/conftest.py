@@ -17,6 +17,14 @@ CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.whic
 
 
 
+def allow_local_stripe(settings, local_stripe):
+    """Let the payment page load localstripe's Stripe.js shim from its port, as js.stripe.com is allowed."""
+    policy = {key: list(value) for key, value in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"].items()}
+    for directive in ("script-src", "connect-src", "frame-src"):
+        policy[directive].append(local_stripe.url)
+    settings.CONTENT_SECURITY_POLICY = {**settings.CONTENT_SECURITY_POLICY, "DIRECTIVES": policy}
+
+
 @pytest.fixture
 def _allow_orm_beside_playwright(monkeypatch):
     # Playwright's sync API runs an event loop in the test's thread; the ORM

@@ -15,6 +15,7 @@ from oscar.core.loading import get_model
 
 from storefront.payments import gateway
 from storefront.payments.models import Payment
+from tests.browser.conftest import allow_local_stripe
 from tests.factories import PASSWORD, create_country, create_grower, create_listed_product, create_user
 from tests.localstripe_server import CARD_3DS, CARD_DECLINED, CARD_OK, make_payable, type_card_in_browser
 
@@ -31,11 +32,7 @@ def tab(page):
 
 @pytest.fixture
 def shop(local_stripe, live_server, settings):
-    # The page loads the shim from localstripe's port: allow it like js.stripe.com.
-    policy = {key: list(value) for key, value in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"].items()}
-    for directive in ("script-src", "connect-src", "frame-src"):
-        policy[directive].append(local_stripe.url)
-    settings.CONTENT_SECURITY_POLICY = {**settings.CONTENT_SECURITY_POLICY, "DIRECTIVES": policy}
+    allow_local_stripe(settings, local_stripe)
     create_country()
     grower = create_grower("Browser Basil Co")
     make_payable(grower, local_stripe.connect)

@@ -23,7 +23,7 @@ from django.urls import reverse
 from haystack import connections
 from oscar.core.loading import get_model
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, allow_local_stripe
 from tests.localstripe_server import CARD_3DS, CARD_DECLINED, CARD_OK, type_card_in_browser
 
 Order = get_model("order", "Order")
@@ -74,10 +74,7 @@ class Journey:
 def demo(live_server, local_stripe, settings):
     """The demo content, loaded by the command bin/demo runs, into the live server's database."""
     # The payment page loads localstripe's Stripe.js shim from its own port (bin/demo allows it the same way).
-    policy = {key: list(value) for key, value in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"].items()}
-    for directive in ("script-src", "connect-src", "frame-src"):
-        policy[directive].append(local_stripe.url)
-    settings.CONTENT_SECURITY_POLICY = {**settings.CONTENT_SECURITY_POLICY, "DIRECTIVES": policy}
+    allow_local_stripe(settings, local_stripe)
     # bin/demo pays growers through localstripe, so it sells for growers without a Connect account
     # (settings/dev.py); the test settings' default is production's.
     settings.STOREFRONT_REQUIRE_PAYABLE_SELLERS = False

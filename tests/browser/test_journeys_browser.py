@@ -20,6 +20,7 @@ from oscar.core.loading import get_model
 from storefront.cms.factories import create_home_page, create_landing_page
 from storefront.search.indexing import rebuild
 from storefront.search.testing import make_grower, make_produce
+from tests.browser.conftest import allow_local_stripe
 from tests.factories import PASSWORD, create_country, create_grower, create_listed_product, create_user
 from tests.localstripe_server import CARD_OK, make_payable, type_card_in_browser
 
@@ -36,14 +37,6 @@ def sign_in(page, base, email, password=PASSWORD):
     page.fill("#id_login-password", password)
     page.locator("button[name=login_submit]").click()
     page.wait_for_load_state()
-
-
-def allow_local_stripe(settings, local_stripe):
-    # The payment page loads the shim from localstripe's port: allow it like js.stripe.com.
-    policy = {key: list(value) for key, value in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"].items()}
-    for directive in ("script-src", "connect-src", "frame-src"):
-        policy[directive].append(local_stripe.url)
-    settings.CONTENT_SECURITY_POLICY = {**settings.CONTENT_SECURITY_POLICY, "DIRECTIVES": policy}
 
 
 @pytest.fixture
