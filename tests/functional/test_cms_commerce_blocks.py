@@ -18,10 +18,11 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 
 # Queries a commerce block may add to a page, whatever the number of products:
 # featured products = the chooser's in_bulk + products + images, stock records
-# and public children (prefetches); newest products = the same without in_bulk,
-# plus the category's URL (the category and its ancestors' slugs).
-FEATURED_PRODUCTS_QUERIES = 5
-NEWEST_PRODUCTS_QUERIES = 7
+# with their growers, pack sizes (the price per kg or per unit) and public
+# children (prefetches); newest products = the same without in_bulk, plus the
+# category's URL (the category and its ancestors' slugs).
+FEATURED_PRODUCTS_QUERIES = 6
+NEWEST_PRODUCTS_QUERIES = 8
 
 
 def _png(name):
@@ -81,6 +82,8 @@ def test_featured_products_show_price_image_and_link_with_flat_queries(
         assert product.title in html
         assert f'href="{product.get_absolute_url()}"' in html
         assert product.primary_image().original.url in html
+    growers = [p.text.strip() for p in _soup(response).select(".product-card__grower")]
+    assert growers == [product.stockrecords.get().partner.name for product in products]
     assert "£2.50" in html
 
 

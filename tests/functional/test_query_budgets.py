@@ -25,12 +25,12 @@ pytestmark = pytest.mark.django_db
 
 Category = get_model("catalogue", "Category")
 
-# Measured with 1 and 20 products: home 3 (Wagtail's bare page), cms home 15
+# Measured with 1 and 20 products: home 3 (Wagtail's bare page), cms home 16
 # (a home page with a category grid and eight featured products: the page and
 # its site 5, the header's category menu 2, the count of every category's
 # products on the site 1, shared by the grid and the menu, the grid's
 # categories and their URLs 2, the featured products with their images, stock
-# and variants 5; in production the site, the menu and the counts are kept
+# and growers, pack sizes and variants 6; in production the site, the menu and the counts are kept
 # per purge generation), category 11, product 15 (rendering
 # its fragments: tests run with the fragment cache off), search 7, basket 11
 # and 12 (the 20-line basket was 72 before its lines were priced in bulk:

@@ -14,10 +14,13 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from oscar.core.loading import get_class, get_model
 
+from storefront.commerce.catalogue.packs import pack_prefetch
+
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
 ProductCategory = get_model("catalogue", "ProductCategory")
 Selector = get_class("partner.strategy", "Selector")
+StockRecord = get_model("partner", "StockRecord")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class ProductCard:
     image: Any  # a ProductImage, or None when the product has no image
     price: Any  # oscar.core.prices.Price, or None when it has no stock record
     is_available: bool
+    grower: Any = None  # the Partner of the stock record the strategy sells from
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,9 @@ def product_queryset():
         .select_related("product_class")
         .prefetch_related(
             "images",
-            "stockrecords",
+            # a tile names who grew it (the grower joined to its stock record, not another query)
+            Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner")),
+            pack_prefetch(),  # and gives the price per kg or per unit
             Prefetch(
                 "children",
                 queryset=Product.objects.public().prefetch_related("stockrecords"),
@@ -91,6 +97,7 @@ def product_cards(products, request=None) -> list[ProductCard]:
                 image=images[0] if images else None,
                 price=info.price if info.price.exists else None,
                 is_available=info.availability.is_available_to_buy,
+                grower=info.stockrecord.partner if info.stockrecord is not None else None,
             )
         )
     return cards
